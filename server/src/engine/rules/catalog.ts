@@ -1,0 +1,34 @@
+// Every diagnostic code the engine can produce, with its default severity. A catalogue test checks that
+// each code has a page under docs/rules/<id>.md (linked from the diagnostic's codeDescription) and
+// fixtures; the CLI's `--rule id=…` and the settings accept exactly these ids.
+import type { Severity } from '../types';
+
+export type RuleCategory = 'syntax' | 'schema' | 'kubernetes' | 'capsule' | 'isolation' | 'input';
+
+export interface RuleMeta {
+  id: string;
+  defaultSeverity: Severity;
+  category: RuleCategory;
+  /** One line, for `tenant-policy check --list-rules`, hover and the docs index. */
+  title: string;
+}
+
+export const RULES: readonly RuleMeta[] = [
+  { id: 'yaml-syntax', defaultSeverity: 'error', category: 'syntax', title: 'The YAML cannot be parsed.' },
+  { id: 'duplicate-key', defaultSeverity: 'error', category: 'syntax', title: 'A mapping repeats a key; Kubernetes strict decoding rejects it.' },
+  { id: 'yaml-alias-limit', defaultSeverity: 'error', category: 'input', title: 'YAML aliases expand beyond a safe size (a "billion laughs" document).' },
+  { id: 'invalid-encoding', defaultSeverity: 'error', category: 'input', title: 'The file is not valid UTF-8.' },
+  { id: 'file-too-large', defaultSeverity: 'warning', category: 'input', title: 'The file is larger than the engine analyses.' },
+  { id: 'unknown-api-version', defaultSeverity: 'warning', category: 'schema', title: 'A supported kind under an apiVersion the engine has no schema for.' },
+  { id: 'schema', defaultSeverity: 'error', category: 'schema', title: 'The manifest does not match the API schema (unknown field, wrong type, bad value, missing field).' },
+  { id: 'deprecated-field', defaultSeverity: 'information', category: 'schema', title: 'A field upstream marks deprecated; it still works, but has a replacement.' },
+  { id: 'config', defaultSeverity: 'error', category: 'input', title: 'The project configuration (.tenant-policy.yaml) has a field, value or rule id the tools do not understand.' },
+  { id: 'helm-template-skipped', defaultSeverity: 'information', category: 'input', title: 'A Helm template is not a manifest; render it first (helm template … | tenant-policy check -).' },
+  { id: 'capsule-template-unquoted', defaultSeverity: 'error', category: 'capsule', title: 'A Capsule placeholder at the start of a plain value turns it into a YAML mapping.' },
+];
+
+const byId = new Map(RULES.map((r) => [r.id, r]));
+
+export function ruleMeta(id: string): RuleMeta | undefined {
+  return byId.get(id);
+}
