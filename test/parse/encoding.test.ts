@@ -17,3 +17,10 @@ test('invalid UTF-8 reports the first bad byte', () => {
 test('truncated multi-byte sequence is invalid', () => {
   assert.equal(decodeUtf8(new Uint8Array([0x61, 0xc3])).invalidAt, 1);
 });
+
+test('overlong encodings and surrogates are invalid at their first byte', () => {
+  assert.equal(decodeUtf8(new Uint8Array([0x61, 0xc0, 0x80])).invalidAt, 1);
+  assert.equal(decodeUtf8(new Uint8Array([0x61, 0x62, 0xe0, 0x80, 0x80])).invalidAt, 2);
+  assert.equal(decodeUtf8(new Uint8Array([0xed, 0xa0, 0x80])).invalidAt, 0);
+  assert.equal(decodeUtf8(new Uint8Array([0xf4, 0x90, 0x80, 0x80])).invalidAt, 0);
+});

@@ -1,8 +1,9 @@
 // Everything the engine says about one `---` document, with offsets local to it: YAML syntax first,
 // then (for supported kinds) schema and Kubernetes validation.
 import type { DocumentOptions } from './analyze';
-import type { ParsedDocument, SyntaxProblem } from './parse/document';
+import { keyEnd, type ParsedDocument, type SyntaxProblem } from './parse/document';
 import { validateDocument } from './schema/validate';
+import { placeholderFindings, reportablePlaceholders } from './schema/templates';
 import { ruleMeta } from './rules/catalog';
 import type { Finding } from './types';
 
@@ -11,18 +12,44 @@ const MAX_SYNTAX_FINDINGS = 10;
 
 export function checkDocument(parsed: ParsedDocument, options: DocumentOptions): Finding[] {
   const findings: Finding[] = [];
-  for (const e of parsed.errors.slice(0, MAX_SYNTAX_FINDINGS)) findings.push(syntaxFinding(parsed.text, e, 'error'));
+  // `name: {{tenant.name}}-web` is one mistake (an unquoted placeholder), not a syntax error plus a
+  // schema error: the parse errors on that line are replaced by one capsule-template-unquoted finding.
+  const placeholders = parsed.empty ? [] : reportablePlaceholders(parsed);
+  const echo = (p: SyntaxProblem) => placeholders.some((t) => p.span.start >= t.span.start && p.span.start <= t.lineEnd);
+  const errors = placeholders.length ? parsed.errors.filter((e) => !echo(e)) : parsed.errors;
+  for (const e of errors.slice(0, MAX_SYNTAX_FINDINGS)) findings.push(syntaxFinding(parsed.text, e, 'error'));
   for (const w of parsed.warnings.slice(0, MAX_SYNTAX_FINDINGS)) findings.push(syntaxFinding(parsed.text, w, 'warning'));
   if (parsed.empty) return findings;
   // Structural errors make the tree unreliable; duplicate keys and unresolved tags do not.
-  const fatal = parsed.errors.some((e) => e.code !== 'DUPLICATE_KEY');
-  if (!fatal) findings.push(...validateDocument(parsed, options));
+  const fatal = errors.some((e) => e.code !== 'DUPLICATE_KEY');
+  if (!fatal) findings.push(...validateSafely(parsed, options));
+  else findings.push(...placeholderFindings(placeholders));
   return findings;
+}
+
+/** A bug in a validator must cost one document its schema findings, never the whole analysis. */
+function validateSafely(parsed: ParsedDocument, options: DocumentOptions): Finding[] {
+  try {
+    return validateDocument(parsed, options);
+  } catch (e) {
+    const nl = parsed.text.indexOf('\n');
+    return [{
+      ruleId: 'schema',
+      messageId: 'internalError',
+      severity: 'information',
+      span: { start: 0, end: nl === -1 ? parsed.text.length : nl },
+      message: `tenant-policy could not validate this document (internal error: ${(e as Error).message}); please report it.`,
+      fixes: [],
+    }];
+  }
 }
 
 function syntaxFinding(text: string, p: SyntaxProblem, severity: 'error' | 'warning'): Finding {
   if (p.code === 'DUPLICATE_KEY') {
-    const span = { start: p.span.start, end: keyEnd(text, p.span.start) };
+    // After a key with no value the parser reports the position where that value would be.
+    let start = Math.min(p.span.start, text.length);
+    while (start < text.length && /\s/.test(text[start])) start++;
+    const span = { start, end: keyEnd(text, start) };
     const key = text.slice(span.start, span.end);
     return {
       ruleId: 'duplicate-key',
@@ -33,12 +60,20 @@ function syntaxFinding(text: string, p: SyntaxProblem, severity: 'error' | 'warn
       fixes: [],
     };
   }
-  const end = p.span.end > p.span.start ? p.span.end : Math.min(text.length, p.span.start + 1);
+  let start = Math.min(p.span.start, text.length);
+  let end = Math.min(p.span.end > p.span.start ? p.span.end : start + 1, text.length);
+  if (end <= start) {
+    // At the end of the text: underline its last visible character instead of nothing.
+    let i = text.length - 1;
+    while (i > 0 && /\s/.test(text[i])) i--;
+    start = Math.max(0, i);
+    end = Math.min(text.length, start + 1);
+  }
   return {
     ruleId: 'yaml-syntax',
     messageId: p.code,
     severity,
-    span: { start: p.span.start, end },
+    span: { start, end },
     message: syntaxMessage(p),
     fixes: [],
   };
@@ -55,15 +90,3 @@ function syntaxMessage(p: SyntaxProblem): string {
   }
 }
 
-/** The end of the key that starts at `start`: a quoted key, or a plain one up to `: `. */
-function keyEnd(text: string, start: number): number {
-  const q = text[start];
-  if (q === '"' || q === "'") {
-    const close = text.indexOf(q, start + 1);
-    return close === -1 ? start + 1 : close + 1;
-  }
-  let i = start;
-  while (i < text.length && text[i] !== '\n' && !(text[i] === ':' && /[\s]|$/.test(text[i + 1] ?? ''))) i++;
-  while (i > start + 1 && /\s/.test(text[i - 1])) i--;
-  return Math.max(i, start + 1);
-}

@@ -110,45 +110,70 @@ export function keyString(key: unknown): string | undefined {
 
 /** A problem found while converting a document to plain values. */
 export interface ConversionProblem {
-  kind: 'alias-budget' | 'unresolved-alias' | 'complex-key';
+  kind: 'alias-budget' | 'too-deep' | 'unresolved-alias' | 'complex-key';
   node?: YamlNode;
 }
 
 export interface Conversion {
   value: unknown;
+  /** The first problem, if any (kept for callers that only need to know whether one occurred). */
   problem?: ConversionProblem;
+  /** Every problem, in document order; an alias-budget or too-deep problem ends the conversion. */
+  problems: ConversionProblem[];
+}
+
+export interface ToPlainOptions {
+  /** Maximum number of nodes visited, counting every alias expansion. */
+  budget?: number;
+  /** Values to use instead of converting these nodes (e.g. a misparsed Capsule placeholder). */
+  overrides?: ReadonlyMap<YamlNode, unknown>;
 }
 
 /**
  * Converts YAML nodes to plain JSON-like values for schema validation. Aliases are followed, but the
- * number of nodes visited is bounded: a "billion laughs" document stops at the budget and reports it.
- * Values are YAML 1.2 core-schema scalars; keys are strings.
+ * number of nodes visited is bounded: a "billion laughs" document stops at the budget and reports the
+ * outermost alias whose expansion ran over it. Values are YAML 1.2 core-schema scalars; keys are strings.
  */
-export function toPlain(root: YamlNode | null | undefined, budget = 200_000): Conversion {
+export function toPlain(root: YamlNode | null | undefined, budgetOrOptions: number | ToPlainOptions = {}): Conversion {
+  const options = typeof budgetOrOptions === 'number' ? { budget: budgetOrOptions } : budgetOrOptions;
+  const budget = options.budget ?? 200_000;
+  const overrides = options.overrides;
   let visited = 0;
-  let problem: ConversionProblem | undefined;
+  let exhausted = false;
+  const problems: ConversionProblem[] = [];
+  // The alias (as written in the document) whose expansion is being walked, if any.
+  let outerAlias: YamlNode | undefined;
   const walk = (node: unknown, depth: number): unknown => {
-    if (problem) return undefined;
+    if (exhausted) return undefined;
     if (++visited > budget || depth > 500) {
-      problem = { kind: 'alias-budget', node: node as YamlNode };
+      exhausted = true;
+      problems.push({ kind: outerAlias || visited > budget ? 'alias-budget' : 'too-deep', node: outerAlias ?? (node as YamlNode) });
       return undefined;
     }
     if (node == null) return null;
+    if (overrides && overrides.has(node as YamlNode)) return overrides.get(node as YamlNode);
     if (isAlias(node)) {
       const target = node.source ? findAnchor(root, node.source) : undefined;
       if (!target) {
-        problem = { kind: 'unresolved-alias', node };
+        problems.push({ kind: 'unresolved-alias', node });
         return undefined;
       }
-      return walk(target, depth + 1);
+      const outermost = outerAlias === undefined;
+      if (outermost) outerAlias = node;
+      const v = walk(target, depth + 1);
+      if (outermost) outerAlias = undefined;
+      return v;
     }
     if (isScalar(node)) return plainScalar(node);
     if (isMap(node)) {
       const out: Record<string, unknown> = {};
       for (const pair of node.items) {
-        const k = isAlias(pair.key) ? walk(pair.key, depth + 1) : keyString(pair.key);
+        const k = overrides && overrides.has(pair.key as YamlNode)
+          ? overrides.get(pair.key as YamlNode)
+          : isAlias(pair.key) ? walk(pair.key, depth + 1) : keyString(pair.key);
+        if (exhausted) return undefined;
         if (k === undefined || (typeof k === 'object' && k !== null)) {
-          problem = problem ?? { kind: 'complex-key', node: pair.key as YamlNode };
+          problems.push({ kind: 'complex-key', node: pair.key as YamlNode });
           continue;
         }
         // `<<` merge keys are a YAML 1.1 feature that Kubernetes' YAML decoder still honours.
@@ -165,12 +190,16 @@ export function toPlain(root: YamlNode | null | undefined, budget = 200_000): Co
       }
       return out;
     }
-    if (isSeq(node)) return node.items.map((item) => walk(item, depth + 1));
+    if (isSeq(node)) {
+      const out: unknown[] = new Array(node.items.length);
+      for (let i = 0; i < node.items.length; i++) out[i] = walk(node.items[i], depth + 1);
+      return out;
+    }
     if (isPair(node)) return walk(node.value, depth + 1);
     return null;
   };
   const value = walk(root, 0);
-  return { value: problem?.kind === 'alias-budget' ? undefined : value, problem };
+  return { value: exhausted ? undefined : value, problem: problems[0], problems };
 }
 
 const anchorCache = new WeakMap<object, Map<string, YamlNode>>();
@@ -265,4 +294,17 @@ export function nodeAtPath(
     depth++;
   }
   return { node, keyNode, parentKeyNode, depth };
+}
+
+/** The end of the key that starts at `start`: a quoted key, or a plain one up to `: `. */
+export function keyEnd(text: string, start: number): number {
+  const q = text[start];
+  if (q === '"' || q === "'") {
+    const close = text.indexOf(q, start + 1);
+    return close === -1 ? start + 1 : close + 1;
+  }
+  let i = start;
+  while (i < text.length && text[i] !== '\n' && !(text[i] === ':' && /^(\s|$)/.test(text[i + 1] ?? ''))) i++;
+  while (i > start + 1 && /\s/.test(text[i - 1])) i--;
+  return Math.max(i, start + 1);
 }

@@ -17,13 +17,32 @@ export function decodeUtf8(bytes: Uint8Array): Decoded {
   }
 }
 
+/** The first byte that does not start a well-formed UTF-8 sequence (Unicode Table 3-7). */
 function firstInvalid(b: Uint8Array): number {
   let i = 0;
   while (i < b.length) {
     const c = b[i];
-    const n = c < 0x80 ? 0 : (c & 0xe0) === 0xc0 ? 1 : (c & 0xf0) === 0xe0 ? 2 : (c & 0xf8) === 0xf0 ? 3 : -1;
-    if (n < 0) return i;
-    for (let k = 1; k <= n; k++) if (i + k >= b.length || (b[i + k] & 0xc0) !== 0x80) return i;
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    let n: number;
+    let lo = 0x80;
+    let hi = 0xbf;
+    if (c >= 0xc2 && c <= 0xdf) n = 1;
+    else if (c >= 0xe0 && c <= 0xef) {
+      n = 2;
+      if (c === 0xe0) lo = 0xa0; // overlong
+      if (c === 0xed) hi = 0x9f; // surrogates
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      n = 3;
+      if (c === 0xf0) lo = 0x90; // overlong
+      if (c === 0xf4) hi = 0x8f; // beyond U+10FFFF
+    } else return i; // C0, C1 (overlong), F5..FF and stray continuation bytes
+    for (let k = 1; k <= n; k++) {
+      const x = b[i + k];
+      if (i + k >= b.length || x < (k === 1 ? lo : 0x80) || x > (k === 1 ? hi : 0xbf)) return i;
+    }
     i += n + 1;
   }
   return b.length;

@@ -24,6 +24,13 @@ export const RULES: readonly RuleMeta[] = [
   { id: 'deprecated-field', defaultSeverity: 'information', category: 'schema', title: 'A field upstream marks deprecated; it still works, but has a replacement.' },
   { id: 'config', defaultSeverity: 'error', category: 'input', title: 'The project configuration (.tenant-policy.yaml) has a field, value or rule id the tools do not understand.' },
   { id: 'helm-template-skipped', defaultSeverity: 'information', category: 'input', title: 'A Helm template is not a manifest; render it first (helm template … | tenant-policy check -).' },
+  { id: 'invalid-name', defaultSeverity: 'error', category: 'kubernetes', title: 'metadata.name or metadata.namespace is missing or not a valid DNS-1123 name for its kind.' },
+  { id: 'invalid-label', defaultSeverity: 'error', category: 'kubernetes', title: 'A label key or value (in metadata or a selector) is not valid Kubernetes label syntax.' },
+  { id: 'invalid-selector', defaultSeverity: 'error', category: 'kubernetes', title: 'A matchExpressions requirement has values where its operator forbids them, or none where it needs them.' },
+  { id: 'invalid-port', defaultSeverity: 'error', category: 'kubernetes', title: 'A port number is out of range or a port name is not a valid IANA service name.' },
+  { id: 'invalid-end-port', defaultSeverity: 'error', category: 'kubernetes', title: 'endPort is smaller than port, or follows a named or missing port.' },
+  { id: 'invalid-cidr', defaultSeverity: 'error', category: 'kubernetes', title: 'A CIDR cannot be parsed, is ambiguous, or an except entry is not inside its cidr.' },
+  { id: 'invalid-peer', defaultSeverity: 'error', category: 'kubernetes', title: 'A NetworkPolicy peer is empty, or combines ipBlock with a selector.' },
   { id: 'capsule-template-unquoted', defaultSeverity: 'error', category: 'capsule', title: 'A Capsule placeholder at the start of a plain value turns it into a YAML mapping.' },
 ];
 
