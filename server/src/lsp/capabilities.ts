@@ -1,0 +1,31 @@
+// What the client can do, read once from `initialize`. The server adapts: pull or push diagnostics
+// (never both), dynamic file watchers, configuration requests, progress, versioned workspace edits.
+import type { ClientCapabilities } from 'vscode-languageserver/node';
+
+export interface ClientFeatures {
+  /** The client pulls diagnostics (textDocument/diagnostic); otherwise the server publishes them. */
+  pullDiagnostics: boolean;
+  /** The client accepts workspace/diagnostic/refresh. */
+  diagnosticRefresh: boolean;
+  /** The client answers workspace/configuration. */
+  configuration: boolean;
+  dynamicConfiguration: boolean;
+  dynamicWatchers: boolean;
+  workspaceFolders: boolean;
+  workDoneProgress: boolean;
+  /** The client applies versioned `documentChanges` in a WorkspaceEdit. */
+  documentChanges: boolean;
+}
+
+export function clientFeatures(c: ClientCapabilities): ClientFeatures {
+  return {
+    pullDiagnostics: !!c.textDocument?.diagnostic,
+    diagnosticRefresh: !!c.workspace?.diagnostics?.refreshSupport,
+    configuration: !!c.workspace?.configuration,
+    dynamicConfiguration: !!c.workspace?.didChangeConfiguration?.dynamicRegistration,
+    dynamicWatchers: !!c.workspace?.didChangeWatchedFiles?.dynamicRegistration,
+    workspaceFolders: !!c.workspace?.workspaceFolders,
+    workDoneProgress: !!c.window?.workDoneProgress,
+    documentChanges: !!c.workspace?.workspaceEdit?.documentChanges,
+  };
+}
