@@ -1,0 +1,176 @@
+// `tenant-policy check`: configuration, inputs, the engine over each file, results streamed to the
+// chosen format. Exit code: 0 no errors, 1 errors, 2 bad usage or unreadable input.
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  CONFIG_FILE_NAME,
+  Engine,
+  LineIndex,
+  MAX_FILE_CHARS,
+  parseConfig,
+  type Finding,
+  type ProjectConfig,
+  type SeveritySetting,
+} from '../engine';
+import { decode } from '../workspace/read';
+import type { CheckRequest } from './args';
+import { loadConfig, reason } from './config';
+import { JsonFormatter } from './format/json';
+import { SarifFormatter } from './format/sarif';
+import { TextFormatter } from './format/text';
+import { Output, type Formatter, type Totals } from './format/types';
+import { collectInputs, InputError, STDIN_DISPLAY, type Input } from './inputs';
+
+export interface Io {
+  cwd: string;
+  stdout: (chunk: string) => void;
+  stderr: (line: string) => void;
+  readStdin: () => Promise<Uint8Array>;
+}
+
+export async function runCheck(req: CheckRequest, io: Io): Promise<number> {
+  let loaded: ReturnType<typeof loadConfig>;
+  try {
+    loaded = loadConfig(req.config, req.paths[0], io.cwd);
+  } catch (e) {
+    if (e instanceof InputError) {
+      io.stderr(e.message);
+      return 2;
+    }
+    throw e;
+  }
+  const config: ProjectConfig = {
+    ...loaded.config,
+    rules: { ...loaded.config.rules, ...req.rules },
+    ciliumVersion: req.ciliumVersion ?? loaded.config.ciliumVersion,
+  };
+
+  let collected: ReturnType<typeof collectInputs>;
+  try {
+    collected = collectInputs(req.paths, config, io.cwd, io.stderr);
+  } catch (e) {
+    if (e instanceof InputError) {
+      io.stderr(e.message);
+      return 2;
+    }
+    throw e;
+  }
+  for (const folder of collected.emptyFolders) io.stderr(`note: no files to check in ${folder} (include: ${config.include.join(', ')})`);
+
+  const out = new Output(io.stdout);
+  const formatter: Formatter =
+    req.format === 'json' ? new JsonFormatter(out) : req.format === 'sarif' ? new SarifFormatter(out, io.cwd) : new TextFormatter(out);
+  const totals: Totals = { errors: 0, warnings: 0, infos: 0, hints: 0, files: 0 };
+  const count = (findings: Finding[]) => {
+    for (const f of findings) {
+      if (f.severity === 'error') totals.errors++;
+      else if (f.severity === 'warning') totals.warnings++;
+      else if (f.severity === 'information') totals.infos++;
+      else totals.hints++;
+    }
+  };
+
+  formatter.begin();
+  if (loaded.file) {
+    const findings = withSettings(loaded.file.findings, config.rules);
+    count(findings);
+    formatter.file({ ...loaded.file, findings });
+  }
+
+  let unreadable = collected.unreadable;
+  for (const input of collected.inputs) {
+    // Named on the command line, the configuration in use is already reported above.
+    if (input.abs !== undefined && input.abs === loaded.file?.abs) continue;
+    let bytes: Uint8Array;
+    try {
+      bytes = input.abs === undefined ? await io.readStdin() : readFileSync(input.abs);
+    } catch (e) {
+      io.stderr(`cannot read ${input.display}: ${reason(e)}`);
+      unreadable++;
+      continue;
+    }
+    const { text, findings } = analyze(config, input, bytes);
+    count(findings);
+    totals.files++;
+    formatter.file({ display: input.display, abs: input.abs, lines: new LineIndex(text), findings });
+    out.flush();
+  }
+  formatter.end(totals);
+  out.flush();
+  if (unreadable > 0) return 2;
+  return totals.errors > 0 ? 1 : 0;
+}
+
+function analyze(config: ProjectConfig, input: Input, bytes: Uint8Array): { text: string; findings: Finding[] } {
+  // As in the editor: bytes that are not UTF-8 are one invalid-encoding finding, and the text read with
+  // replacement characters is still checked.
+  const decoded = decode(bytes);
+  const text = decoded.text;
+  const uri = input.abs ? pathToFileURL(input.abs).href : STDIN_DISPLAY;
+  const findings: Finding[] = withSettings(decoded.findings, config.rules);
+  if (input.abs !== undefined && basename(input.abs) === CONFIG_FILE_NAME) {
+    // Another project's configuration, named on the command line: checked as a configuration.
+    findings.push(...withSettings(parseConfig(text).findings, config.rules));
+    return { text, findings };
+  }
+  for (const piece of pieces(text)) {
+    // A fresh engine each time: its cache serves an editor re-analysing as the user types, while the
+    // CLI reads each document once, and a cache of 20,000 parsed documents only costs memory here.
+    const analysis = new Engine(config).analyzeFile({ uri, text: piece.text, isPatch: input.isPatch });
+    for (const f of analysis.findings) findings.push(piece.start === 0 ? f : shift(f, piece.start));
+  }
+  findings.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
+  return { text, findings };
+}
+
+/** The configured severities (rules, then --rule) for findings made outside the engine. */
+function withSettings(findings: Finding[], rules: Record<string, SeveritySetting>): Finding[] {
+  const out: Finding[] = [];
+  for (const f of findings) {
+    const setting = rules[f.ruleId];
+    if (setting === 'off') continue;
+    out.push(setting ? { ...f, severity: setting } : f);
+  }
+  return out;
+}
+
+/**
+ * The engine analyses files up to MAX_FILE_CHARS, the most an editor user writes by hand. The CLI also
+ * reads generated streams (`kustomize build`, hundreds of MB), so it hands those over in pieces cut at
+ * `---` lines; suppression comments work per document, so nothing changes but the size.
+ */
+const PIECE_CHARS = 1024 * 1024;
+
+function pieces(text: string): { start: number; text: string }[] {
+  if (text.length <= MAX_FILE_CHARS) return [{ start: 0, text }];
+  // Small pieces keep memory flat: the engine holds every parsed document of a piece until it is done.
+  const limit = PIECE_CHARS;
+  const out: { start: number; text: string }[] = [];
+  let start = 0;
+  for (let line = 0; line < text.length; ) {
+    if (line - start >= limit && isMarker(text, line)) {
+      out.push({ start, text: text.slice(start, line) });
+      start = line;
+    }
+    const nl = text.indexOf('\n', line);
+    if (nl === -1) break;
+    line = nl + 1;
+  }
+  out.push({ start, text: text.slice(start) });
+  return out;
+}
+
+function isMarker(text: string, i: number): boolean {
+  if (!text.startsWith('---', i)) return false;
+  const next = text.charCodeAt(i + 3);
+  return Number.isNaN(next) || next === 32 || next === 9 || next === 13 || next === 10;
+}
+
+function shift(f: Finding, by: number): Finding {
+  return {
+    ...f,
+    span: { start: f.span.start + by, end: f.span.end + by },
+    fixes: f.fixes.map((fix) => ({ ...fix, edits: fix.edits.map((e) => ({ ...e, span: { start: e.span.start + by, end: e.span.end + by } })) })),
+  };
+}
