@@ -105,9 +105,10 @@ test('exit 2 with a message on stderr: bad usage and unreadable input', () => {
     [['check', '.', '--frmat', 'json'], /unknown option --frmat/],
     [['check', '-', '-'], /standard input \(-\) can be read only once/],
     [['chek', '.'], /unknown command `chek`; did you mean `check`\?/],
-    [['connectivity', '.'], /`connectivity` is not implemented yet/],
-    [['explain', '.', '--from', 'a', '--to', 'b'], /`explain` is not implemented yet/],
-    [['diff', 'a', 'b'], /`diff` is not implemented yet/],
+    [['connectivity'], /connectivity needs at least one PATH/],
+    [['connectivity', '.', '--level', 'pod'], /--level must be one of workload, namespace, tenant/],
+    [['explain', '.', '--from', 'a'], /explain needs --from NS\[\/WORKLOAD\] and --to NS\[\/WORKLOAD\]/],
+    [['diff', 'a'], /give OLD_PATH and NEW_PATH/],
   ];
   const w = workspace({ 'clean.yaml': CLEAN });
   try {

@@ -13,17 +13,48 @@ export interface CheckRequest {
   ciliumVersion?: CiliumVersion;
 }
 
+export type ConnectivityFormat = 'table' | 'json' | 'md' | 'dot';
+export const CONNECTIVITY_FORMATS: readonly ConnectivityFormat[] = ['table', 'json', 'md', 'dot'];
+export type ConnectivityLevel = 'workload' | 'namespace' | 'tenant';
+export const CONNECTIVITY_LEVELS: readonly ConnectivityLevel[] = ['workload', 'namespace', 'tenant'];
+
+/** What `connectivity` and `explain` share: the inputs and how to read them. */
+export interface WorkspaceRequest {
+  paths: string[];
+  config?: string;
+  inventory?: string;
+  ciliumVersion?: CiliumVersion;
+}
+
+export interface ConnectivityRequest extends WorkspaceRequest {
+  command: 'connectivity';
+  format: ConnectivityFormat;
+  level: ConnectivityLevel;
+}
+
+/** `NS`, `NS/WORKLOAD`, or external IPv4 addresses (an address, a CIDR or `first-last`). */
+export type EndpointArg = { namespace: string; workload?: string } | { external: string };
+
+export interface ExplainRequest extends WorkspaceRequest {
+  command: 'explain';
+  from: EndpointArg;
+  to: EndpointArg;
+  port?: { protocol: 'TCP' | 'UDP' | 'SCTP'; port: number };
+  format: 'text' | 'json';
+}
+
 export type Request =
   | CheckRequest
+  | ConnectivityRequest
+  | ExplainRequest
+  | { command: 'diff'; argv: string[] }
   | { command: 'help'; topic?: string }
   | { command: 'version' }
-  | { command: 'list-rules'; format: Format }
-  | { command: 'not-implemented'; name: string };
+  | { command: 'list-rules'; format: Format };
 
 export class UsageError extends Error {}
 
-/** Subcommands DESIGN.md names that a later release implements. */
-const LATER = ['connectivity', 'explain', 'diff'];
+const COMMANDS = ['check', 'connectivity', 'explain', 'diff'];
 
 export function parseArgs(argv: readonly string[]): Request {
   const args = [...argv];
@@ -32,13 +63,126 @@ export function parseArgs(argv: readonly string[]): Request {
   if (first === '--help' || first === '-h' || first === 'help') return { command: 'help', topic: args[1] };
   if (first === '--version' || first === '-V') return { command: 'version' };
   if (first === '--list-rules') return { command: 'list-rules', format: listFormat(args.slice(1)) };
-  if (LATER.includes(first)) return { command: 'not-implemented', name: first };
+  if (first === 'diff') return { command: 'diff', argv: args.slice(1) };
+  if (first === 'connectivity') return parseConnectivity(args.slice(1));
+  if (first === 'explain') return parseExplain(args.slice(1));
   if (first !== 'check') {
     if (first.startsWith('-')) throw new UsageError(`unknown option ${first}; a command comes first: tenant-policy check PATH...`);
-    const best = closest(first, ['check', ...LATER]);
-    throw new UsageError(`unknown command \`${first}\`${best && best.distance <= 2 ? `; did you mean \`${best.word}\`?` : ''}. Commands: check, ${LATER.join(', ')}.`);
+    const best = closest(first, COMMANDS);
+    throw new UsageError(`unknown command \`${first}\`${best && best.distance <= 2 ? `; did you mean \`${best.word}\`?` : ''}. Commands: ${COMMANDS.join(', ')}.`);
   }
   return parseCheck(args.slice(1));
+}
+
+/** The options `connectivity` and `explain` share; true when `name` was one of them. */
+function workspaceOption(req: WorkspaceRequest, name: string, value: () => string): boolean {
+  switch (name) {
+    case '--config':
+    case '-c': {
+      const v = value();
+      if (v === '') throw new UsageError('--config needs a file name.');
+      req.config = v;
+      return true;
+    }
+    case '--inventory': {
+      const v = value();
+      if (v === '') throw new UsageError('--inventory needs a file name.');
+      req.inventory = v;
+      return true;
+    }
+    case '--cilium-version': {
+      const v = value();
+      if (!(CILIUM_VERSIONS as readonly string[]).includes(v)) {
+        throw new UsageError(`--cilium-version must be ${CILIUM_VERSIONS.join(' or ')}, not ${JSON.stringify(v)}.`);
+      }
+      req.ciliumVersion = v as CiliumVersion;
+      return true;
+    }
+    case '--rule':
+      // Common to every command; severities do not change connectivity, so the value is only checked.
+      ruleValue(value());
+      return true;
+  }
+  return false;
+}
+
+function checkPaths(command: string, paths: string[]): void {
+  if (paths.length === 0) throw new UsageError(`${command} needs at least one PATH (a file, a folder, or - for standard input).`);
+  if (paths.filter((p) => p === '-').length > 1) throw new UsageError('standard input (-) can be read only once.');
+}
+
+function oneOf<T extends string>(option: string, v: string, allowed: readonly T[]): T {
+  if ((allowed as readonly string[]).includes(v)) return v as T;
+  throw new UsageError(`${option} must be one of ${allowed.join(', ')}, not ${JSON.stringify(v)}.`);
+}
+
+function parseConnectivity(rest: string[]): Request {
+  const req: ConnectivityRequest = { command: 'connectivity', paths: [], format: 'table', level: 'workload' };
+  for (const { name, value, positional } of options(rest)) {
+    if (positional !== undefined) {
+      req.paths.push(positional);
+      continue;
+    }
+    if (name === '--help' || name === '-h') return { command: 'help', topic: 'connectivity' };
+    if (name === '--format' || name === '-f') req.format = oneOf('--format', value(), CONNECTIVITY_FORMATS);
+    else if (name === '--level') req.level = oneOf('--level', value(), CONNECTIVITY_LEVELS);
+    else if (!workspaceOption(req, name, value)) throw new UsageError(`unknown option ${name}; see tenant-policy connectivity --help.`);
+  }
+  checkPaths('connectivity', req.paths);
+  return req;
+}
+
+const IPV4ISH = /^[0-9.]+(\/\d+)?$|^[0-9.]+-[0-9.]+$/;
+
+export function endpointArg(option: string, v: string): EndpointArg {
+  if (IPV4ISH.test(v)) return { external: v };
+  const parts = v.split('/');
+  const ok = (s: string | undefined) => s !== undefined && s !== '';
+  if (parts.length > 2 || !ok(parts[0]) || (parts.length === 2 && !ok(parts[1]))) {
+    throw new UsageError(`${option} takes NAMESPACE or NAMESPACE/WORKLOAD (or an IPv4 address, CIDR or range), not ${JSON.stringify(v)}.`);
+  }
+  return parts.length === 2 ? { namespace: parts[0], workload: parts[1] } : { namespace: parts[0] };
+}
+
+export function portArg(v: string): NonNullable<ExplainRequest['port']> {
+  const m = /^(?:(tcp|udp|sctp)\/)?(\d{1,5})$/i.exec(v);
+  const port = m ? Number(m[2]) : NaN;
+  if (!m || port < 1 || port > 65535) throw new UsageError(`--port takes PROTOCOL/PORT such as TCP/443, UDP/53 or SCTP/9000 (the protocol defaults to TCP), not ${JSON.stringify(v)}.`);
+  return { protocol: (m[1] ?? 'TCP').toUpperCase() as 'TCP' | 'UDP' | 'SCTP', port };
+}
+
+function parseExplain(rest: string[]): Request {
+  const req: Partial<ExplainRequest> & WorkspaceRequest = { paths: [], format: 'text' };
+  for (const { name, value, positional } of options(rest)) {
+    if (positional !== undefined) {
+      req.paths.push(positional);
+      continue;
+    }
+    switch (name) {
+      case '--help':
+      case '-h':
+        return { command: 'help', topic: 'explain' };
+      case '--from':
+        req.from = endpointArg('--from', value());
+        break;
+      case '--to':
+        req.to = endpointArg('--to', value());
+        break;
+      case '--port':
+        req.port = portArg(value());
+        break;
+      case '--format':
+      case '-f':
+        req.format = oneOf('--format', value(), ['text', 'json'] as const);
+        break;
+      default:
+        if (!workspaceOption(req, name, value)) throw new UsageError(`unknown option ${name}; see tenant-policy explain --help.`);
+    }
+  }
+  if (!req.from || !req.to) throw new UsageError('explain needs --from NS[/WORKLOAD] and --to NS[/WORKLOAD].');
+  if ('external' in req.from && 'external' in req.to) throw new UsageError('--from and --to are both external addresses; policies apply to workloads, so one of them must be a namespace or workload.');
+  checkPaths('explain', req.paths);
+  return { ...req, command: 'explain', from: req.from, to: req.to, format: req.format ?? 'text' } as ExplainRequest;
 }
 
 function listFormat(rest: string[]): Format {

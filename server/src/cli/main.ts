@@ -1,8 +1,11 @@
 // Dispatches a command line; returns the exit code. All process I/O comes in through `io`.
 import { parseArgs, UsageError } from './args';
 import { runCheck, type Io } from './check';
+import { runConnectivity } from './connectivity';
+import { runDiff } from './diff';
+import { runExplain } from './explain';
 import { VERSION } from './meta';
-import { CHECK_HELP, listRulesJson, listRulesText, MAIN_HELP } from './usage';
+import { CHECK_HELP, CONNECTIVITY_HELP, EXPLAIN_HELP, listRulesJson, listRulesText, MAIN_HELP } from './usage';
 
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   let request: ReturnType<typeof parseArgs>;
@@ -18,7 +21,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   }
   switch (request.command) {
     case 'help':
-      io.stdout(request.topic === 'check' ? CHECK_HELP : MAIN_HELP);
+      if (request.topic === 'diff') return runDiff(['--help'], io);
+      io.stdout(request.topic === 'check' ? CHECK_HELP : request.topic === 'connectivity' ? CONNECTIVITY_HELP : request.topic === 'explain' ? EXPLAIN_HELP : MAIN_HELP);
       return 0;
     case 'version':
       io.stdout(`${VERSION}\n`);
@@ -26,10 +30,13 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     case 'list-rules':
       io.stdout(request.format === 'json' ? listRulesJson() : listRulesText());
       return 0;
-    case 'not-implemented':
-      io.stderr(`tenant-policy: \`${request.name}\` is not implemented yet; this release has \`check\`.`);
-      return 2;
     case 'check':
       return runCheck(request, io);
+    case 'connectivity':
+      return runConnectivity(request, io);
+    case 'explain':
+      return runExplain(request, io);
+    case 'diff':
+      return runDiff(request.argv, io);
   }
 }

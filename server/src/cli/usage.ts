@@ -5,13 +5,82 @@ import { REPOSITORY_URL, ruleDocUrl, VERSION } from './meta';
 export const MAIN_HELP = `tenant-policy ${VERSION}: validate Kubernetes multi-tenancy YAML (Capsule, NetworkPolicy, Cilium).
 
 Usage:
-  tenant-policy check PATH... [options]      report problems; exit 1 when there are errors
-  tenant-policy --list-rules [--format json] the rule ids, their default severity and title
+  tenant-policy check PATH... [options]         report problems; exit 1 when there are errors
+  tenant-policy connectivity PATH... [options]  who may talk to whom, on which ports
+  tenant-policy explain PATH... --from SRC --to DST [--port PROTO/PORT]
+                                                why a connection is allowed or denied, rule by rule
+  tenant-policy diff OLD_PATH NEW_PATH | PATH --against GIT_REF
+                                                the connections a change adds, removes or changes
+  tenant-policy --list-rules [--format json]    the rule ids, their default severity and title
   tenant-policy --help | --version
 
-Not implemented yet: connectivity, explain, diff.
+Run \`tenant-policy COMMAND --help\` for the options. Documentation: ${REPOSITORY_URL}
+`;
 
-Run \`tenant-policy check --help\` for the options. Documentation: ${REPOSITORY_URL}
+const COMMON = `PATH is a file, a folder (its *.yaml and *.yml files, recursively, as the configuration's include and
+exclude globs select them) or - for standard input, read as \`tenant-policy check\` reads them. Namespaces,
+workloads (Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob: one peer each; a Pod with a
+controller owner stands for its owner), Capsule tenants and the policies Capsule will create from them,
+NetworkPolicies and CiliumNetworkPolicies all count.`;
+
+const WORKSPACE_OPTIONS = `  --inventory FILE            a cluster export (kubectl get namespaces,pods,deployments,statefulsets,
+                              daemonsets -A -o yaml), merged with the PATHs (the PATHs win)
+  --config FILE               the project configuration (default: the nearest ${CONFIG_FILE_NAME})
+  --cilium-version 1.18|1.20  the Cilium CRDs to read CiliumNetworkPolicy with
+  -h, --help                  show this help`;
+
+export const CONNECTIVITY_HELP = `Usage: tenant-policy connectivity PATH... [options]
+
+Every pair of peers that may talk, with the connections allowed (\`All Connections\`, or ports by protocol
+such as \`TCP 53,80-82;UDP 53\`); pairs with nothing allowed are left out. A pair is allowed what the
+source's egress policies allow towards the destination and the destination's ingress policies allow
+from the source. External addresses are IPv4 ranges, cut where some policy's ipBlock or CIDR begins or
+ends, written as a CIDR when they are one and as first-last otherwise.
+
+${COMMON}
+
+Options:
+  --level workload|namespace|tenant
+                              the peers (default: workload)
+                              workload:  one per workload, \`namespace/name\`
+                              namespace: the union over the workloads of each pair of namespaces
+                                         (\`ns -> ns\`: between two workloads of one namespace);
+                                         namespaces without workloads have no traffic
+                              tenant:    namespaces grouped by Capsule tenant; a namespace without a
+                                         tenant is a group of its own, named after it
+  --format table|json|md|dot  output format (default: table)
+                              table: a list (workload level), or a matrix with a legend (namespace and
+                                     tenant levels, up to 24 columns; a list beyond)
+                              json:  [{"src","srcKind","dst","dstKind","conns"}], kinds being the workload
+                                     kind, Namespace, Tenant or External; "uncertain": true where a part
+                                     of a policy that is not modelled could change the answer
+                              md:    a Markdown table
+                              dot:   Graphviz, namespaces clustered by tenant
+${WORKSPACE_OPTIONS}
+
+Exit status: 0 (findings are \`check\`'s job; what the model leaves out is reported on stderr), 2 bad
+usage or unreadable input.
+`;
+
+export const EXPLAIN_HELP = `Usage: tenant-policy explain PATH... --from SRC --to DST [--port PROTO/PORT] [options]
+
+Why SRC may or may not reach DST: the connections split into groups with the same answer and, for each,
+on the source's egress side and the destination's ingress side, the policies and rules responsible with
+the file and line of the rule (for a policy Capsule creates, of the Tenant or TenantResource item).
+
+SRC and DST are NAMESPACE/WORKLOAD, NAMESPACE (each of its workloads; a namespace without workloads is
+explained for a pod without labels there) or external IPv4 addresses (1.2.3.4, 10.0.0.0/8 or
+10.0.0.1-10.0.0.9).
+
+${COMMON}
+
+Options:
+  --from SRC, --to DST        the two ends (required)
+  --port PROTO/PORT           only this port, e.g. TCP/443, UDP/53 (the protocol defaults to TCP)
+  --format text|json          output format (default: text)
+${WORKSPACE_OPTIONS}
+
+Exit status: 0 whatever the verdict, 2 bad usage, unreadable input or an unknown workload.
 `;
 
 export const CHECK_HELP = `Usage: tenant-policy check PATH... [options]

@@ -6,3 +6,6 @@ export { RULES, ruleMeta, type RuleMeta } from './rules/catalog';
 export { LineIndex, type Position } from './parse/lines';
 export { decodeUtf8 } from './parse/encoding';
 export type * from './types';
+export { extractFile, clearExtractCache, type FileModel, type Origin as ModelOrigin } from './model/extract';
+export { buildWorkspaceModel, modelFindingsForFile, type BuildOptions } from './model/assemble';
+export type { Locator } from './model/locate';

@@ -27,6 +27,11 @@ export interface SelectorRequirement {
 export interface LabelSelector {
   matchLabels: Labels;
   matchExpressions: SelectorRequirement[];
+  /**
+   * Set when a part could not be read (unknown operator, In without values, a value that is not a
+   * string): the selector then matches nothing and every verdict it touches is uncertain.
+   */
+  invalid?: boolean;
 }
 
 export type Protocol = 'TCP' | 'UDP' | 'SCTP';
@@ -111,9 +116,15 @@ export interface NetworkPolicyPeer {
 
 export interface NetworkPolicyRule {
   index: number;
-  /** Absent `from`/`to`: every peer, in-cluster and external. */
+  /**
+   * Absent or empty `from`/`to`: every peer, in-cluster and external (`'any'`). A list is never empty
+   * as written; it is empty only when every peer was unreadable, and then matches nothing.
+   */
   peers: NetworkPolicyPeer[] | 'any';
-  /** Absent `ports`: every protocol and port. */
+  /**
+   * Absent or empty `ports`: every protocol and port (`'any'`). As for peers, an empty list means every
+   * entry was unreadable: the rule allows nothing.
+   */
   ports: PortSpec[] | 'any';
   source?: SourceRef;
 }
@@ -141,6 +152,18 @@ export interface NetworkPolicyModel {
   egress: NetworkPolicyRule[];
   source: SourceRef;
   capsule?: CapsuleOrigin;
+  /**
+   * Parts that could not be modelled exactly (an unparsable port or CIDR, an invalid selector, a peer the
+   * API server rejects). Each was treated conservatively; the verdicts of the workloads this policy
+   * selects are uncertain.
+   */
+  unmodelled?: UnmodelledPart[];
+}
+
+/** A part of a policy the engine could not model exactly, and why. */
+export interface UnmodelledPart {
+  reason: string;
+  source?: SourceRef;
 }
 
 // Cilium policies are modelled in model/cilium.ts, which exports CiliumPolicyModel.

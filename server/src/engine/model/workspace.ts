@@ -2,7 +2,7 @@
 // (NetworkPolicy, CiliumNetworkPolicy, CiliumClusterwideNetworkPolicy) fulfils for the evaluator.
 import type { ConnSet } from '../semantics/connset';
 import type { Finding } from '../types';
-import type { Direction, NamespaceInfo, NetworkPolicyModel, SourceRef, TenantInfo, Workload } from './types';
+import type { Direction, LabelSelector, NamespaceInfo, NetworkPolicyModel, SourceRef, TenantInfo, Workload } from './types';
 
 /** An IPv4 address range, inclusive, as 32-bit unsigned numbers. */
 export interface IpRange {
@@ -46,6 +46,70 @@ export interface PolicyEffect {
   externalBoundaries(direction: Direction): IpRange[];
   /** Parts of the policy the engine does not model: verdicts they could change are uncertain. */
   unmodelled: SourceRef[];
+  /**
+   * Optional fast path. When present, the evaluator indexes the policy's subjects and rules by these
+   * descriptions instead of calling `selects`/`allows`/`denies` for every pair; both must agree.
+   */
+  compile?(): CompiledPolicy;
+  /** Optional: policies with equal keys have the same semantics (an edit that only moved text). */
+  contentKey?: string;
+  /**
+   * Optional: the modelled policy the effect was made from (a NetworkPolicyModel, a Cilium rule). Two
+   * effects of the same object are the same policy, so an update can skip them without comparing.
+   */
+  origin?: object;
+}
+
+// ---- the evaluator's fast path ---------------------------------------------------------------------
+
+/** The namespaces a selector part applies to. */
+export type NamespaceMatch =
+  | { type: 'all' }
+  | { type: 'names'; names: string[] }
+  /** Namespaces whose labels (NamespaceInfo.labels) the selector matches. */
+  | { type: 'selector'; selector: LabelSelector };
+
+/**
+ * In-cluster workloads, described so the evaluator can find them through its indexes. A `test` must
+ * depend only on the workload's namespace (and its labels), labels and container ports: the evaluator
+ * calls it once per group of workloads that share those. Equal `key`s must mean equal tests.
+ */
+export type WorkloadMatch =
+  | { type: 'none' }
+  | { type: 'pods'; namespaces: NamespaceMatch; pods: LabelSelector }
+  | { type: 'test'; key: string; test: (workload: Workload, namespace: NamespaceInfo | undefined) => boolean };
+
+/** One rule in the evaluator's terms. */
+export interface CompiledRule {
+  direction: Direction;
+  effect: 'allow' | 'deny';
+  /** As in RuleContribution. */
+  ruleIndex: number;
+  source?: SourceRef;
+  /** The in-cluster peers it matches: the union of these. */
+  workloads: WorkloadMatch[];
+  /** The external IPv4 addresses it matches, normalised (sorted, disjoint, not adjacent). */
+  externals: IpRange[];
+  /**
+   * The connections it allows (or denies) towards a destination: the peer for egress, the subject for
+   * ingress; `undefined` for an external destination. Named ports resolve on the destination.
+   */
+  conns(destination: Workload | undefined): ConnSet;
+  /** True when `conns` does not depend on the destination (no named ports). */
+  connsFixed: boolean;
+  /** Remarks for `explain` (e.g. an IPv6 block that cannot match an IPv4 external). */
+  notes?: string[];
+}
+
+export interface CompiledPolicy {
+  subjects: WorkloadMatch;
+  /**
+   * Set when which workloads the policy selects is itself uncertain (an unreadable subject selector):
+   * every workload of `uncertainScope` namespaces is then uncertain.
+   */
+  uncertainScope?: NamespaceMatch;
+  isolates: { ingress: boolean; egress: boolean };
+  rules: CompiledRule[];
 }
 
 export interface WorkspaceModel {
