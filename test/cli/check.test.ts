@@ -381,3 +381,37 @@ test('--cilium-version accepts the supported versions', () => {
     w.cleanup();
   }
 });
+
+test('workspace findings: a placeholder Capsule does not know, in another file than its Tenant', () => {
+  const tenant = 'apiVersion: capsule.clastix.io/v1beta2\nkind: Tenant\nmetadata:\n  name: solar\nspec:\n  owners:\n    - kind: User\n      name: alice\n---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: solar-dev\n  labels:\n    capsule.clastix.io/tenant: solar\n';
+  const gtr = [
+    'apiVersion: capsule.clastix.io/v1beta2',
+    'kind: GlobalTenantResource',
+    'metadata:',
+    '  name: defaults',
+    'spec:',
+    '  resources:',
+    '    - rawItems:',
+    '        - apiVersion: networking.k8s.io/v1',
+    '          kind: NetworkPolicy',
+    '          metadata:',
+    '            name: deny-all',
+    '            labels:',
+    '              owner: "{{ tenant.nmae }}"',
+    '          spec:',
+    '            podSelector: {}',
+    '',
+  ].join('\n');
+  const w = workspace({ 'tenant.yaml': tenant, 'gtr.yaml': gtr });
+  try {
+    const r = cli(['check', '.', '--format', 'json'], { cwd: w.dir });
+    const found = diagnostics(r).filter((d: { code: string }) => d.code === 'capsule-unknown-placeholder');
+    assert.equal(found.length, 1, r.stdout);
+    assert.equal(found[0].file, './gtr.yaml');
+    assert.deepEqual(found[0].range, { start: { line: 12, character: 22 }, end: { line: 12, character: 39 } });
+    const off = cli(['check', '.', '--rule', 'capsule-unknown-placeholder=off', '--format', 'json'], { cwd: w.dir });
+    assert.ok(!diagnostics(off).some((d: { code: string }) => d.code === 'capsule-unknown-placeholder'));
+  } finally {
+    w.cleanup();
+  }
+});

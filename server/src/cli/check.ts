@@ -4,8 +4,12 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
+  buildWorkspaceModel,
   CONFIG_FILE_NAME,
   Engine,
+  extractFile,
+  modelFindingsForFile,
+  type FileModel,
   LineIndex,
   MAX_FILE_CHARS,
   parseConfig,
@@ -78,7 +82,10 @@ export async function runCheck(req: CheckRequest, io: Io): Promise<number> {
     formatter.file({ ...loaded.file, findings });
   }
 
+  // Two passes: every file is analysed and modelled first, because some findings (a Capsule placeholder
+  // in a GlobalTenantResource, a Cilium peer reaching other namespaces) depend on the whole workspace.
   let unreadable = collected.unreadable;
+  const checked: Checked[] = [];
   for (const input of collected.inputs) {
     // Named on the command line, the configuration in use is already reported above.
     if (input.abs !== undefined && input.abs === loaded.file?.abs) continue;
@@ -90,10 +97,18 @@ export async function runCheck(req: CheckRequest, io: Io): Promise<number> {
       unreadable++;
       continue;
     }
-    const { text, findings } = analyze(config, input, bytes);
+    checked.push(analyze(config, input, bytes));
+  }
+  const model = buildWorkspaceModel(checked.flatMap((c) => c.pieces.map((p) => p.model)));
+  for (const c of checked) {
+    const findings = [...c.findings];
+    for (const piece of c.pieces) {
+      for (const f of modelFindingsForFile(model, piece.model.uri, piece.text, config)) findings.push(piece.start === 0 ? f : shift(f, piece.start));
+    }
+    findings.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
     count(findings);
     totals.files++;
-    formatter.file({ display: input.display, abs: input.abs, lines: new LineIndex(text), findings });
+    formatter.file({ display: c.input.display, abs: c.input.abs, lines: new LineIndex(c.text), findings });
     out.flush();
   }
   formatter.end(totals);
@@ -102,26 +117,36 @@ export async function runCheck(req: CheckRequest, io: Io): Promise<number> {
   return totals.errors > 0 ? 1 : 0;
 }
 
-function analyze(config: ProjectConfig, input: Input, bytes: Uint8Array): { text: string; findings: Finding[] } {
+interface Checked {
+  input: Input;
+  text: string;
+  findings: Finding[];
+  /** The pieces the text was analysed in, each with its model (see `pieces`). */
+  pieces: { start: number; text: string; model: FileModel }[];
+}
+
+function analyze(config: ProjectConfig, input: Input, bytes: Uint8Array): Checked {
   // As in the editor: bytes that are not UTF-8 are one invalid-encoding finding, and the text read with
   // replacement characters is still checked.
   const decoded = decode(bytes);
   const text = decoded.text;
   const uri = input.abs ? pathToFileURL(input.abs).href : STDIN_DISPLAY;
   const findings: Finding[] = withSettings(decoded.findings, config.rules);
+  const checked: Checked = { input, text, findings, pieces: [] };
   if (input.abs !== undefined && basename(input.abs) === CONFIG_FILE_NAME) {
     // Another project's configuration, named on the command line: checked as a configuration.
     findings.push(...withSettings(parseConfig(text).findings, config.rules));
-    return { text, findings };
+    return checked;
   }
   for (const piece of pieces(text)) {
     // A fresh engine each time: its cache serves an editor re-analysing as the user types, while the
     // CLI reads each document once, and a cache of 20,000 parsed documents only costs memory here.
-    const analysis = new Engine(config).analyzeFile({ uri, text: piece.text, isPatch: input.isPatch });
+    const pieceUri = piece.start === 0 ? uri : `${uri}#offset=${piece.start}`;
+    const analysis = new Engine(config).analyzeFile({ uri: pieceUri, text: piece.text, isPatch: input.isPatch });
     for (const f of analysis.findings) findings.push(piece.start === 0 ? f : shift(f, piece.start));
+    checked.pieces.push({ start: piece.start, text: piece.text, model: extractFile(analysis, 'declared') });
   }
-  findings.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
-  return { text, findings };
+  return checked;
 }
 
 /** The configured severities (rules, then --rule) for findings made outside the engine. */
