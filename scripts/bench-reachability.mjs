@@ -544,4 +544,4 @@ async function main() {
   console.log(`\nEvery figure: ${relative(root, join(outDir, 'reachability.json'))}`);
 }
 
-await main();
+if (process.argv[1] && resolve(process.argv[1]) === SELF) await main();

@@ -21,7 +21,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const GENERATOR_VERSION = 2;
+export const GENERATOR_VERSION = 3;
 
 // ---- deterministic randomness ---------------------------------------------------------------------------
 
@@ -539,8 +539,13 @@ export function generate({ scale = 1, seed = 4242 } = {}) {
     ns.policies.push(policyDoc(ns.name, uniqueName(ns, `${gone}-ingress`), spec, 'Selects nothing: the app was decommissioned.'));
   }
 
-  // The policy the bench edits: the ingress-controller allow of a namespace in the middle of the list.
-  const editNs = tenantNamespaces.slice(Math.floor(tenantNamespaces.length / 2)).find((ns) => ns.policies.some((d) => d.object.metadata.name === 'allow-ingress-controller'));
+  // The policy the bench edits: the ingress-controller allow of a namespace in the middle of the list,
+  // one where nothing else admits the ingress controller (default deny, no Capsule-stamped allow), so
+  // that the edit changes connectivity.
+  const has = (ns, name) => ns.policies.some((d) => d.object.metadata.name === name);
+  const editNs = tenantNamespaces
+    .slice(Math.floor(tenantNamespaces.length / 2))
+    .find((ns) => has(ns, 'allow-ingress-controller') && has(ns, 'default-deny-all') && !capsuleTenants.has(ns.tenant) && ns.workloads.some((w) => w.tier === 'backend'));
 
   // Files.
   const files = new Map();

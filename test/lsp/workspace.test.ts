@@ -3,7 +3,9 @@
 // kustomization patches are analysed as patches.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { DiagnosticSeverity, FileChangeType } from 'vscode-languageserver-protocol/node';
 import { PULL_CAPABILITIES, TestClient, repoRoot, tempWorkspace } from './client';
 
@@ -238,11 +240,14 @@ test('workspace folders added and removed while running', async () => {
   }
 });
 
-test('requests are answered while a large workspace is being indexed', async () => {
+test('requests are answered while a large workspace is being indexed; its model is built once indexing is done', async (t) => {
   // 1,900 files in 600 namespaces: indexing takes seconds; a request must not wait for all of it.
   const bench = path.resolve(repoRoot, '../shared/bench/workspace-600ns');
   const client = await TestClient.start({ folders: [bench], waitReady: false });
+  // The server logs (at debug level) each build of a folder's workspace model, with its timing.
+  const model = `Workspace model of ${pathToFileURL(bench).href}:`;
   try {
+    const modelled = client.logs.some('the model of the workspace', (m) => m.message.startsWith(model));
     await client.statuses.some('indexing to start', (s) => s.state === 'indexing' && (s.files ?? 0) > 0);
     const uri = 'untitled:while-indexing.yaml';
     await client.open(uri, DUPLICATE);
@@ -250,6 +255,15 @@ test('requests are answered while a large workspace is being indexed', async () 
     assert.equal(client.statuses.all.at(-1)?.state, 'indexing', 'answered before indexing finished');
     const ready = await client.statuses.some('ready', (s) => s.state === 'ready');
     assert.equal(ready.files, 1900);
+    // Built from the complete index only (never from a half-read folder), and timed in the log.
+    const log = (await modelled).message;
+    assert.match(log, /: 1900 files, /);
+    t.diagnostic(log);
+    // An edit rebuilds it from the cached models of the other files: mostly the assembly costs.
+    const rebuilt = client.logs.next('the model rebuilt after an edit', (m) => m.message.startsWith(model));
+    const edited = path.join(bench, 'argon/argon-dev/namespace.yaml');
+    await client.open(pathToFileURL(edited).href, `${readFileSync(edited, 'utf8')}# edited\n`);
+    t.diagnostic((await rebuilt).message);
   } finally {
     await client.shutdown();
   }

@@ -357,31 +357,29 @@ export class Reachability {
       let cached = cache[x];
       if (!cached) {
         cached = { dst: [], conns: [] };
-        for (let y = 0; y < G; y++) {
-          const i = x * G + y;
-          if (grid.cells[i] === NONE) continue;
+        for (const [y, conn, unc] of grid.row(x)) {
+          if (conn === NONE) continue;
           cached.dst.push(y);
-          cached.conns.push(row(groups[x].name, kind(groups[x]), groups[y].name, kind(groups[y]), t.set(grid.cells[i]), grid.uncertain[i] === 1));
+          cached.conns.push(row(groups[x].name, kind(groups[x]), groups[y].name, kind(groups[y]), t.set(conn), unc));
         }
         cache[x] = cached;
       }
       for (const c of cached.conns) out.push(c);
     }
     const inPieces = mergePieces(ev.segIn, G, (s, values) => {
-      for (let y = 0; y < G; y++) values[y] = extIn.cells[s * G + y];
+      for (let y = 0; y < G; y++) values[y] = extIn.conn(s, y);
     });
     for (const { range, first, values } of inPieces) {
       for (let y = 0; y < G; y++) {
-        if (values[y] !== NONE) out.push(row(rangeText(range), 'External', groups[y].name, kind(groups[y]), t.set(values[y]), extIn.uncertain[first * G + y] === 1));
+        if (values[y] !== NONE) out.push(row(rangeText(range), 'External', groups[y].name, kind(groups[y]), t.set(values[y]), extIn.uncertain(first, y)));
       }
     }
-    const SO = ev.segOut.length;
     const outPieces = mergePieces(ev.segOut, G, (s, values) => {
-      for (let x = 0; x < G; x++) values[x] = extOut.cells[x * SO + s];
+      for (let x = 0; x < G; x++) values[x] = extOut.conn(x, s);
     });
     for (const { range, first, values } of outPieces) {
       for (let x = 0; x < G; x++) {
-        if (values[x] !== NONE) out.push(row(groups[x].name, kind(groups[x]), rangeText(range), 'External', t.set(values[x]), extOut.uncertain[x * SO + first] === 1));
+        if (values[x] !== NONE) out.push(row(groups[x].name, kind(groups[x]), rangeText(range), 'External', t.set(values[x]), extOut.uncertain(x, first)));
       }
     }
     return { level, groups, connections: out };
@@ -517,7 +515,7 @@ export class Reachability {
         continue;
       }
       for (const x of changed) {
-        if (grid.cells[y * grid.cols + x] !== NONE || binaryHas(cached.dst, x)) {
+        if (grid.conn(y, x) !== NONE || binaryHas(cached.dst, x)) {
           cache[y] = null;
           break;
         }

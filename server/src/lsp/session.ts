@@ -1,6 +1,8 @@
 // The language server's handlers: LSP in, workspace index and engine calls, LSP out. Every handler is
 // wrapped (lsp/guard.ts); analyses come from the index, cached per document revision, so diagnostics and
-// code actions of one document version share one analysis.
+// code actions of one document version share one analysis. A file's diagnostics are its own findings plus
+// those of its folder's workspace model (workspace/workspace-models.ts), which depend on other files and
+// are rebuilt in the background: a rebuild that changes them refreshes (pull) or republishes (push).
 import * as path from 'node:path';
 import {
   CodeActionKind,
@@ -34,6 +36,7 @@ import { CrashForTestRequest, StatusNotification, type StatusParams } from '../p
 import { DEFAULT_EDITOR_SETTINGS } from '../settings';
 import { pathToUri, uriKey } from '../workspace/paths';
 import { WorkspaceIndex, type FileEvent, type IndexChange, type IndexStatus, type IndexedFile } from '../workspace/workspace-index';
+import { WorkspaceModels, type ModelsChange } from '../workspace/workspace-models';
 import { clientFeatures, type ClientFeatures } from './capabilities';
 import { DIAGNOSTIC_SOURCE, findingOf, isDiagnosticData, toCodeActions, toDiagnostic } from './convert';
 import { checkCancelled, describeError, guardNotification, guardRequest } from './guard';
@@ -60,6 +63,7 @@ class Session {
   private readonly log: Connection['console'];
   private features: ClientFeatures = clientFeatures({});
   private index: WorkspaceIndex | undefined;
+  private models: WorkspaceModels | undefined;
   /** Diagnostics wait for the first settings, so `enable: false` is honoured from the first answer. */
   private settingsLoaded: Promise<void>;
   private markSettingsLoaded!: () => void;
@@ -67,6 +71,8 @@ class Session {
   /** The `tenantPolicy` section of the last workspace/didChangeConfiguration, for clients that cannot be asked. */
   private pushedSettings: unknown;
   private readonly diagnosticsCache = new WeakMap<FileAnalysis, Diagnostic[]>();
+  /** Model findings → their diagnostics; an array of findings belongs to one file revision. */
+  private readonly modelDiagnosticsCache = new WeakMap<readonly Finding[], Diagnostic[]>();
   private readonly pendingPublish = new Set<string>();
   private publishScheduled = false;
   private refreshScheduled = false;
@@ -82,7 +88,10 @@ class Session {
 
     connection.onInitialize(guardRequest(log, 'initialize', (params: InitializeParams) => this.initialize(params)));
     connection.onInitialized(guardNotification(log, 'initialized', () => this.initialized()));
-    connection.onShutdown(guardNotification(log, 'shutdown', () => this.index?.dispose()));
+    connection.onShutdown(guardNotification(log, 'shutdown', () => {
+      this.models?.dispose();
+      this.index?.dispose();
+    }));
     connection.languages.diagnostics.on(guardRequest(log, 'textDocument/diagnostic', (p, t) => this.documentDiagnostics(p, t)));
     connection.languages.diagnostics.onWorkspace(guardRequest(log, 'workspace/diagnostic', (p, t) => this.workspaceDiagnostics(p, t)));
     connection.onCodeAction(guardRequest(log, 'textDocument/codeAction', (p, t) => this.codeActions(p, t), () => []));
@@ -111,11 +120,12 @@ class Session {
 
   private initialize(params: InitializeParams): InitializeResult {
     this.features = clientFeatures(params.capabilities);
-    const index = new WorkspaceIndex({
-      log: { info: (m) => this.log.info(m), warn: (m) => this.log.warn(m), error: (m) => this.log.error(m) },
-      failMarker: this.options.testHooks ? TEST_FAIL_MARKER : undefined,
-    });
+    const log = { info: (m: string) => this.log.info(m), warn: (m: string) => this.log.warn(m), error: (m: string) => this.log.error(m), debug: (m: string) => this.log.debug(m) };
+    const index = new WorkspaceIndex({ log, failMarker: this.options.testHooks ? TEST_FAIL_MARKER : undefined });
     this.index = index;
+    const models = new WorkspaceModels(index, { log });
+    this.models = models;
+    models.onDidChange((change) => this.modelsChanged(change));
     const folders = params.workspaceFolders
       ?? (params.rootUri ? [{ uri: params.rootUri, name: path.basename(params.rootUri) }] : params.rootPath ? [{ uri: pathToUri(params.rootPath), name: path.basename(params.rootPath) }] : []);
     index.setFolders(folders);
@@ -127,7 +137,7 @@ class Session {
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
         // Declared only to clients that pull: the others get publishDiagnostics, never both.
         diagnosticProvider: this.features.pullDiagnostics
-          ? { identifier: DIAGNOSTIC_SOURCE, interFileDependencies: false, workspaceDiagnostics: true }
+          ? { identifier: DIAGNOSTIC_SOURCE, interFileDependencies: true, workspaceDiagnostics: true }
           : undefined,
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
@@ -241,6 +251,15 @@ class Session {
     for (const uri of change.uris) if (this.documents.get(uri)) this.schedulePublish(uri);
   }
 
+  /** A rebuilt workspace model changed the findings of these files. */
+  private modelsChanged(change: ModelsChange): void {
+    if (this.features.pullDiagnostics) {
+      this.scheduleRefresh();
+      return;
+    }
+    for (const uri of change.uris) if (this.documents.get(uri)) this.schedulePublish(uri);
+  }
+
   private scheduleRefresh(): void {
     if (!this.features.diagnosticRefresh || this.refreshScheduled) return;
     this.refreshScheduled = true;
@@ -267,7 +286,7 @@ class Session {
       const doc = this.documents.get(uri);
       const file = this.index?.get(uri);
       if (!doc || !file?.open) continue;
-      const diagnostics = file.enabled ? this.diagnosticsOf(file) : [];
+      const diagnostics = file.enabled ? this.diagnosticsOf(file).diagnostics : [];
       await this.connection.sendDiagnostics({ uri, version: file.version ?? doc.version, diagnostics });
     }
   }
@@ -304,15 +323,28 @@ class Session {
 
   // ---- diagnostics --------------------------------------------------------------------------------
 
-  private diagnosticsOf(file: IndexedFile): Diagnostic[] {
+  /** The file's findings (its own, then its workspace model's) and their diagnostics, index for index. */
+  private diagnosticsOf(file: IndexedFile): { findings: readonly Finding[]; diagnostics: Diagnostic[] } {
     const analysis = file.analysis;
-    let diagnostics = this.diagnosticsCache.get(analysis);
-    if (!diagnostics) {
-      const lines = file.lines;
-      diagnostics = analysis.findings.map((f) => toDiagnostic(f, lines));
-      this.diagnosticsCache.set(analysis, diagnostics);
+    const lines = file.lines;
+    let own = this.diagnosticsCache.get(analysis);
+    if (!own) {
+      own = analysis.findings.map((f) => toDiagnostic(f, lines));
+      this.diagnosticsCache.set(analysis, own);
     }
-    return diagnostics;
+    const modelled = this.models?.findingsFor(file) ?? [];
+    if (modelled.length === 0) return { findings: analysis.findings, diagnostics: own };
+    let fromModel = this.modelDiagnosticsCache.get(modelled);
+    if (!fromModel) {
+      fromModel = modelled.map((f) => toDiagnostic(f, lines));
+      this.modelDiagnosticsCache.set(modelled, fromModel);
+    }
+    return { findings: [...analysis.findings, ...modelled], diagnostics: [...own, ...fromModel] };
+  }
+
+  /** Changes whenever the file's diagnostics may: a new revision, or a model rebuild that changed them. */
+  private resultIdOf(file: IndexedFile): string {
+    return `${file.revision}.${this.models?.stampOf(file) ?? 0}`;
   }
 
   private async documentDiagnostics(params: DocumentDiagnosticParams, token: CancellationToken): Promise<DocumentDiagnosticReport> {
@@ -321,9 +353,9 @@ class Session {
     const file = this.index?.get(params.textDocument.uri);
     if (!file) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
     if (!file.enabled) return { kind: DocumentDiagnosticReportKind.Full, resultId: `off.${file.revision}`, items: [] };
-    const resultId = file.revision;
+    const resultId = this.resultIdOf(file);
     if (params.previousResultId === resultId) return { kind: DocumentDiagnosticReportKind.Unchanged, resultId };
-    return { kind: DocumentDiagnosticReportKind.Full, resultId, items: this.diagnosticsOf(file) };
+    return { kind: DocumentDiagnosticReportKind.Full, resultId, items: this.diagnosticsOf(file).diagnostics };
   }
 
   /**
@@ -341,9 +373,9 @@ class Session {
       seen.add(key);
       if (file.open || !file.inWorkspace || !file.enabled) continue;
       checkCancelled(token);
-      const resultId = file.revision;
+      const resultId = this.resultIdOf(file);
       if (previous.get(key)?.value === resultId) continue;
-      items.push({ kind: DocumentDiagnosticReportKind.Full, uri: file.uri, version: null, resultId, items: this.diagnosticsOf(file) });
+      items.push({ kind: DocumentDiagnosticReportKind.Full, uri: file.uri, version: null, resultId, items: this.diagnosticsOf(file).diagnostics });
     }
     for (const [key, p] of previous) {
       const file = index.get(p.uri);
@@ -360,22 +392,21 @@ class Session {
     if (only && !only.some((k) => k === '' || k === CodeActionKind.QuickFix || CodeActionKind.QuickFix.startsWith(`${k}.`))) return [];
     const file = this.index?.get(params.textDocument.uri);
     if (!file || !file.enabled) return [];
-    const analysis = file.analysis;
+    const { findings, diagnostics } = this.diagnosticsOf(file);
     checkCancelled(token);
     const lines = file.lines;
     const start = lines.offsetAt(params.range.start);
     const end = lines.offsetAt(params.range.end);
     const chosen = new Set<Finding>();
-    for (const f of analysis.findings) if (f.fixes.length > 0 && f.span.start <= end && f.span.end >= start) chosen.add(f);
+    for (const f of findings) if (f.fixes.length > 0 && f.span.start <= end && f.span.end >= start) chosen.add(f);
     for (const d of params.context.diagnostics) {
       if (d.source !== DIAGNOSTIC_SOURCE || !isDiagnosticData(d.data)) continue;
-      const f = findingOf(analysis.findings, d.data);
+      const f = findingOf(findings, d.data);
       if (f && f.fixes.length > 0) chosen.add(f);
     }
-    const diagnostics = this.diagnosticsOf(file);
     const target = { uri: file.uri, version: file.version, documentChanges: this.features.documentChanges };
     const actions: CodeAction[] = [];
-    analysis.findings.forEach((f, i) => {
+    findings.forEach((f, i) => {
       if (chosen.has(f)) actions.push(...toCodeActions(f, diagnostics[i], lines, target));
     });
     return actions;

@@ -4,7 +4,7 @@
 // from `files()`. Analyses are computed when first asked for and cached by revision, so an edit costs one
 // analysis of one file, and a configuration change re-analyses lazily.
 import * as path from 'node:path';
-import { CONFIG_FILE_NAME, LineIndex, type FileAnalysis } from '../engine';
+import { CONFIG_FILE_NAME, LineIndex, type FileAnalysis, type ProjectConfig } from '../engine';
 import type { EditorSettings } from '../settings';
 import { Emitter, type Event } from './events';
 import { Folder, type FileKind, type Reconfiguration } from './folder';
@@ -29,6 +29,8 @@ export interface IndexedFile {
   readonly inWorkspace: boolean;
   /** False when the editor settings turn validation off for the file's folder. */
   readonly enabled: boolean;
+  /** The effective configuration of the file's folder (its `.tenant-policy.yaml` plus editor settings). */
+  readonly config: ProjectConfig;
   readonly text: string;
   /** Changes whenever the findings may change: new text, new patch status, new configuration. */
   readonly revision: string;
@@ -111,6 +113,9 @@ class Entry implements IndexedFile {
   get enabled(): boolean {
     return this.folder.enabled;
   }
+  get config(): ProjectConfig {
+    return this.folder.config;
+  }
   get text(): string {
     return this.editor?.text ?? this.disk?.text ?? '';
   }
@@ -149,6 +154,7 @@ class Entry implements IndexedFile {
 }
 
 interface ScanProgress {
+  folder: Folder;
   total: number;
   done: number;
 }
@@ -196,6 +202,14 @@ export class WorkspaceIndex {
   /** True while any folder is being scanned. */
   get indexing(): boolean {
     return this.scans.size > 0;
+  }
+
+  /** True while the workspace folder is being scanned: what the index holds of it is not complete yet. */
+  isScanning(folderUri: string): boolean {
+    const folder = this.folders.get(uriToPath(folderUri) ?? '');
+    if (!folder) return false;
+    for (const s of this.scans) if (s.folder === folder) return true;
+    return false;
   }
 
   // ---- folders and settings ------------------------------------------------------------------
@@ -437,7 +451,7 @@ export class WorkspaceIndex {
   private async scan(folder: Folder): Promise<void> {
     const generation = ++folder.scanGeneration;
     const stale = () => this.disposed || folder.scanGeneration !== generation || !this.folders.has(folder.root!);
-    const progress: ScanProgress = { total: 0, done: 0 };
+    const progress: ScanProgress = { folder, total: 0, done: 0 };
     this.scans.add(progress);
     this.reportProgress();
     try {

@@ -1,32 +1,57 @@
 // Aggregated matrices: namespace × namespace (the union over the workload pairs of each namespace pair)
 // and group × group (tenants: the union over their namespaces), plus external address ranges in both
 // directions. Kept up to date row by row: when the policies of a namespace change, only that namespace's
-// row and column (and its group's) are recomputed.
-import { NONE } from './conntable';
+// row and column (and its group's) are recomputed. Rows are sparse: in a cluster with default-deny
+// policies a namespace talks to few others, and thousands of namespaces make a dense matrix large.
+import { NONE, type ConnTable } from './conntable';
 import type { Evaluator } from './evaluate';
 
-/** Connection ids between N sources and M destinations, with an uncertainty flag per cell. */
+/**
+ * Connection ids between sources (rows) and destinations (columns), with an uncertainty flag per cell.
+ * A cell is stored as `conn * 2 + uncertain`; absent means nothing allowed, certainly.
+ */
 export class Grid {
-  readonly cells: Int32Array;
-  readonly uncertain: Uint8Array;
+  private readonly data: Map<number, number>[];
+
   constructor(
     readonly rows: number,
     readonly cols: number,
   ) {
-    this.cells = new Int32Array(rows * cols);
-    this.uncertain = new Uint8Array(rows * cols);
+    this.data = Array.from({ length: rows }, () => new Map());
+  }
+
+  conn(r: number, c: number): number {
+    const v = this.data[r].get(c);
+    return v === undefined ? NONE : v >> 1;
+  }
+
+  uncertain(r: number, c: number): boolean {
+    const v = this.data[r].get(c);
+    return v !== undefined && (v & 1) === 1;
+  }
+
+  /** The stored cells of a row, ascending by column: [column, conn, uncertain]. */
+  row(r: number): [number, number, boolean][] {
+    const out: [number, number, boolean][] = [];
+    for (const [c, v] of this.data[r]) out.push([c, v >> 1, (v & 1) === 1]);
+    return out.sort((x, y) => x[0] - y[0]);
+  }
+
+  /** Unions a connection (and uncertainty) into a cell. */
+  add(table: ConnTable, r: number, c: number, conn: number, uncertain: boolean): void {
+    if (conn === NONE && !uncertain) return;
+    const m = this.data[r];
+    const v = m.get(c);
+    const merged = v === undefined ? conn : table.union(v >> 1, conn);
+    m.set(c, merged * 2 + (uncertain || (v !== undefined && (v & 1) === 1) ? 1 : 0));
   }
 
   clearRow(r: number): void {
-    this.cells.fill(NONE, r * this.cols, (r + 1) * this.cols);
-    this.uncertain.fill(0, r * this.cols, (r + 1) * this.cols);
+    this.data[r].clear();
   }
 
   clearCol(c: number): void {
-    for (let r = 0; r < this.rows; r++) {
-      this.cells[r * this.cols + c] = NONE;
-      this.uncertain[r * this.cols + c] = 0;
-    }
+    for (const m of this.data) m.delete(c);
   }
 }
 
@@ -41,40 +66,34 @@ export class NamespaceMatrix {
   constructor(private readonly ev: Evaluator) {
     this.N = ev.nsNames.length;
     this.grid = new Grid(this.N, this.N);
-    const { grid, N } = this;
     const classes = ev.classes;
-    ev.forEachPair((a, b, conn, unc) => this.add(grid, classes[a].ns * N + classes[b].ns, conn, unc));
+    const t = ev.table;
+    ev.forEachPair((a, b, conn, unc) => this.grid.add(t, classes[a].ns, classes[b].ns, conn, unc));
     this.computeExternals(null);
-  }
-
-  private add(grid: Grid, i: number, conn: number, uncertain: boolean): void {
-    if (conn !== NONE) grid.cells[i] = this.ev.table.union(grid.cells[i], conn);
-    if (uncertain) grid.uncertain[i] = 1;
   }
 
   /** Row x: every pair whose source is in namespace x. */
   private computeRow(x: number): void {
-    const { ev, grid, N } = this;
+    const { ev, grid } = this;
     grid.clearRow(x);
     const [start, end] = ev.classesOfNamespace(x);
     for (let a = start; a < end; a++) {
-      ev.forEachDestination(a, (b, conn, unc) => this.add(grid, x * N + ev.classes[b].ns, conn, unc));
+      ev.forEachDestination(a, (b, conn, unc) => grid.add(ev.table, x, ev.classes[b].ns, conn, unc));
     }
   }
 
   /** Column x, for sources outside x (computeRow covers those inside). */
   private computeCol(x: number): void {
-    const { ev, grid, N } = this;
-    for (let y = 0; y < N; y++) {
-      if (y === x) continue;
-      grid.cells[y * N + x] = NONE;
-      grid.uncertain[y * N + x] = 0;
-    }
+    const { ev, grid } = this;
+    const keep = grid.conn(x, x);
+    const keepUnc = grid.uncertain(x, x);
+    grid.clearCol(x);
+    grid.add(ev.table, x, x, keep, keepUnc);
     const [start, end] = ev.classesOfNamespace(x);
     for (let b = start; b < end; b++) {
       ev.forEachSource(b, (a, conn, unc) => {
         const y = ev.classes[a].ns;
-        if (y !== x) this.add(grid, y * N + x, conn, unc);
+        if (y !== x) grid.add(ev.table, y, x, conn, unc);
       });
     }
   }
@@ -105,14 +124,14 @@ export class NamespaceMatrix {
         if (sIn.external >= 0) {
           constIn = t.union(constIn, sIn.external);
           uncIn ||= sIn.uncertain;
-        } else for (let s = 0; s < SI; s++) this.add(this.extIn, s * N + x, ev.fromExternal(s, c), sIn.uncertain);
+        } else for (let s = 0; s < SI; s++) this.extIn.add(t, s, x, ev.fromExternal(s, c), sIn.uncertain);
         if (sOut.external >= 0) {
           constOut = t.union(constOut, sOut.external);
           uncOut ||= sOut.uncertain;
-        } else for (let s = 0; s < SO; s++) this.add(this.extOut, x * SO + s, ev.toExternal(c, s), sOut.uncertain);
+        } else for (let s = 0; s < SO; s++) this.extOut.add(t, x, s, ev.toExternal(c, s), sOut.uncertain);
       }
-      if (constIn !== NONE || uncIn) for (let s = 0; s < SI; s++) this.add(this.extIn, s * N + x, constIn, uncIn);
-      if (constOut !== NONE || uncOut) for (let s = 0; s < SO; s++) this.add(this.extOut, x * SO + s, constOut, uncOut);
+      if (constIn !== NONE || uncIn) for (let s = 0; s < SI; s++) this.extIn.add(t, s, x, constIn, uncIn);
+      if (constOut !== NONE || uncOut) for (let s = 0; s < SO; s++) this.extOut.add(t, x, s, constOut, uncOut);
     }
   }
 
@@ -127,7 +146,7 @@ export class NamespaceMatrix {
 /** Namespaces grouped (by tenant): the union of the namespace matrix over each group pair. */
 export class GroupMatrix {
   readonly G: number;
-  readonly grid: Grid;
+  grid!: Grid;
   extIn!: Grid;
   extOut!: Grid;
   private readonly members: number[][];
@@ -140,55 +159,48 @@ export class GroupMatrix {
     groupCount: number,
   ) {
     this.G = groupCount;
-    this.grid = new Grid(groupCount, groupCount);
     this.members = Array.from({ length: groupCount }, () => []);
     groupOf.forEach((g, x) => this.members[g].push(x));
     this.recompute(null, true);
   }
 
   recompute(namespaces: ReadonlySet<number> | null, externalsCut: boolean): void {
-    const { grid, G, groupOf } = this;
-    const N = this.ns.N;
+    const { G, groupOf } = this;
     const t = this.ev.table;
     const nsGrid = this.ns.grid;
+    const N = this.ns.N;
     const groups = namespaces === null ? null : new Set([...namespaces].map((x) => groupOf[x]));
-    const addFrom = (src: Grid, si: number, dst: Grid, di: number) => {
-      const c = src.cells[si];
-      if (c !== NONE) dst.cells[di] = t.union(dst.cells[di], c);
-      if (src.uncertain[si]) dst.uncertain[di] = 1;
-    };
     if (groups === null) {
-      grid.cells.fill(NONE);
-      grid.uncertain.fill(0);
-      for (let x = 0; x < N; x++) for (let y = 0; y < N; y++) addFrom(nsGrid, x * N + y, grid, groupOf[x] * G + groupOf[y]);
+      this.grid = new Grid(G, G);
+      for (let x = 0; x < N; x++) for (const [y, conn, unc] of nsGrid.row(x)) this.grid.add(t, groupOf[x], groupOf[y], conn, unc);
     } else {
       for (const g of groups) {
-        grid.clearRow(g);
-        grid.clearCol(g);
+        this.grid.clearRow(g);
+        this.grid.clearCol(g);
       }
       // Union is idempotent: a cell reached by both loops is simply added twice.
       for (const g of groups) {
-        for (const x of this.members[g]) for (let y = 0; y < N; y++) addFrom(nsGrid, x * N + y, grid, g * G + groupOf[y]);
-        for (let x = 0; x < N; x++) for (const y of this.members[g]) addFrom(nsGrid, x * N + y, grid, groupOf[x] * G + g);
+        for (const x of this.members[g]) for (const [y, conn, unc] of nsGrid.row(x)) this.grid.add(t, g, groupOf[y], conn, unc);
+        for (let x = 0; x < N; x++) {
+          for (const y of this.members[g]) this.grid.add(t, groupOf[x], g, nsGrid.conn(x, y), nsGrid.uncertain(x, y));
+        }
       }
     }
     const SI = this.ns.extIn.rows;
     const SO = this.ns.extOut.cols;
-    if (externalsCut || !this.extIn || groups === null) {
+    const all = externalsCut || !this.extIn || groups === null;
+    if (all) {
       this.extIn = new Grid(SI, G);
       this.extOut = new Grid(G, SO);
-      for (let x = 0; x < N; x++) {
-        for (let s = 0; s < SI; s++) addFrom(this.ns.extIn, s * N + x, this.extIn, s * G + groupOf[x]);
-        for (let s = 0; s < SO; s++) addFrom(this.ns.extOut, x * SO + s, this.extOut, groupOf[x] * SO + s);
-      }
-    } else {
-      for (const g of groups) {
+    }
+    for (const g of all ? Array.from({ length: G }, (_, i) => i) : groups!) {
+      if (!all) {
         this.extIn.clearCol(g);
         this.extOut.clearRow(g);
-        for (const x of this.members[g]) {
-          for (let s = 0; s < SI; s++) addFrom(this.ns.extIn, s * N + x, this.extIn, s * G + g);
-          for (let s = 0; s < SO; s++) addFrom(this.ns.extOut, x * SO + s, this.extOut, g * SO + s);
-        }
+      }
+      for (const x of this.members[g]) {
+        for (let s = 0; s < SI; s++) this.extIn.add(t, s, g, this.ns.extIn.conn(s, x), this.ns.extIn.uncertain(s, x));
+        for (const [s, conn, unc] of this.ns.extOut.row(x)) this.extOut.add(t, g, s, conn, unc);
       }
     }
   }
