@@ -415,3 +415,20 @@ test('workspace findings: a placeholder Capsule does not know, in another file t
     w.cleanup();
   }
 });
+
+test('--inventory joins the model without being reported on; an unreadable one exits 2 before any output', () => {
+  // The export has a duplicate key: it is the cluster's, not the repository's, so check says nothing of it.
+  const inventory = 'apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: Namespace\n    metadata:\n      name: shop\n      name: shop\n';
+  const w = workspace({ 'policies/clean.yaml': CLEAN, 'export.yaml': inventory });
+  try {
+    const r = cli(['check', 'policies', '--inventory', 'export.yaml', '--format', 'json'], { cwd: w.dir });
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(diagnostics(r), []);
+    const bad = cli(['check', 'policies', '--inventory', 'missing.yaml', '--format', 'json'], { cwd: w.dir });
+    assert.equal(bad.code, 2);
+    assert.equal(bad.stdout, '');
+    assert.match(bad.stderr, /cannot read the inventory missing\.yaml/);
+  } finally {
+    w.cleanup();
+  }
+});

@@ -281,6 +281,22 @@ test('level tenant: a change inside a tenant that other pairs still allow is no 
   }
 });
 
+test('--inventory: a cluster export is merged into both versions (its workloads are what the policies select)', async () => {
+  const deny = policy('shop', 'deny', '  podSelector: {}\n  policyTypes: [Ingress]\n');
+  const allow = policy('shop', 'allow-web', '  podSelector:\n    matchLabels:\n      app: web\n  ingress:\n    - ports:\n        - port: 443\n');
+  const s = new Scratch().write({ 'a/np.yaml': deny, 'b/np.yaml': `${deny}---\n${allow}`, 'cluster.yaml': [deployment('shop', 'web', 'Deployment', '            - containerPort: 443\n'), deployment('shop', 'cli', 'Deployment', '            - containerPort: 80\n')].join('---\n') });
+  try {
+    assert.equal((await diff(['a', 'b'], s.dir)).stdout, 'No connectivity changes between a and b (workload level).\n');
+    const j = await diffJson(['a', 'b', '--inventory', 'cluster.yaml'], s.dir);
+    assert.deepEqual(j.added.map((r) => [r.src, r.dst, r.conns]), [['shop/cli', 'shop/web', 'TCP 443'], ['0.0.0.0/0', 'shop/web', 'TCP 443']]);
+    const missing = await diff(['a', 'b', '--inventory', 'nope.yaml'], s.dir);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /cannot read the inventory nope\.yaml/);
+  } finally {
+    s.cleanup();
+  }
+});
+
 // ---- PATH --against GIT_REF ----------------------------------------------------------------------------
 
 /** A repository with the policies in a subfolder: commit A, then commit B. */

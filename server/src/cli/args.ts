@@ -11,6 +11,8 @@ export interface CheckRequest {
   config?: string;
   rules: Record<string, SeveritySetting>;
   ciliumVersion?: CiliumVersion;
+  /** A cluster export whose namespaces and workloads join the workspace model (not reported on). */
+  inventory?: string;
 }
 
 export type ConnectivityFormat = 'table' | 'json' | 'md' | 'dot';
@@ -235,8 +237,12 @@ function parseCheck(rest: string[]): Request {
         req.ciliumVersion = v as CiliumVersion;
         break;
       }
-      case '--inventory':
-        throw new UsageError('--inventory is not implemented yet.');
+      case '--inventory': {
+        const v = value();
+        if (v === '') throw new UsageError('--inventory needs a file name.');
+        req.inventory = v;
+        break;
+      }
       default:
         throw new UsageError(`unknown option ${name}; see tenant-policy check --help.`);
     }

@@ -1,7 +1,7 @@
 // `tenant-policy check`: configuration, inputs, the engine over each file, results streamed to the
 // chosen format. Exit code: 0 no errors, 1 errors, 2 bad usage or unreadable input.
 import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   buildWorkspaceModel,
@@ -75,6 +75,18 @@ export async function runCheck(req: CheckRequest, io: Io): Promise<number> {
     }
   };
 
+  // The inventory is read before any output, so an unreadable one is a clean exit 2.
+  let inventory: { abs: string; bytes: Uint8Array } | undefined;
+  if (req.inventory !== undefined) {
+    const abs = resolve(io.cwd, req.inventory);
+    try {
+      inventory = { abs, bytes: readFileSync(abs) };
+    } catch (e) {
+      io.stderr(`cannot read the inventory ${req.inventory}: ${reason(e)}`);
+      return 2;
+    }
+  }
+
   formatter.begin();
   if (loaded.file) {
     const findings = withSettings(loaded.file.findings, config.rules);
@@ -99,7 +111,12 @@ export async function runCheck(req: CheckRequest, io: Io): Promise<number> {
     }
     checked.push(analyze(config, input, bytes));
   }
-  const model = buildWorkspaceModel(checked.flatMap((c) => c.pieces.map((p) => p.model)));
+  const fileModels = checked.flatMap((c) => c.pieces.map((p) => p.model));
+  if (inventory) {
+    const analysis = new Engine(config).analyzeFile({ uri: pathToFileURL(inventory.abs).href, text: decode(inventory.bytes).text });
+    fileModels.push(extractFile(analysis, 'inventory'));
+  }
+  const model = buildWorkspaceModel(fileModels);
   for (const c of checked) {
     const findings = [...c.findings];
     for (const piece of c.pieces) {

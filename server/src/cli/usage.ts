@@ -99,6 +99,9 @@ Options:
   --rule ID=SEVERITY          set a rule to off, error, warning, info or hint; repeatable; applied on
                               top of the configuration
   --cilium-version 1.18|1.20  the Cilium CRDs to validate CiliumNetworkPolicy against
+  --inventory FILE            a cluster export (kubectl get namespaces,pods,deployments,statefulsets,
+                              daemonsets -A -o yaml) whose namespaces and workloads complete the
+                              workspace for the checks that need them; it is not itself reported on
   --list-rules                list the rule ids and exit
   -h, --help                  show this help
 

@@ -9,3 +9,4 @@ export type * from './types';
 export { extractFile, clearExtractCache, type FileModel, type Origin as ModelOrigin } from './model/extract';
 export { buildWorkspaceModel, modelFindingsForFile, type BuildOptions } from './model/assemble';
 export type { Locator } from './model/locate';
+export { Reachability } from './reachability';
