@@ -9,9 +9,9 @@ import {
   Engine,
   extractFile,
   modelFindingsForFile,
+  shiftFinding as shift,
   type FileModel,
   LineIndex,
-  MAX_FILE_CHARS,
   parseConfig,
   type Finding,
   type ProjectConfig,
@@ -24,7 +24,7 @@ import { JsonFormatter } from './format/json';
 import { SarifFormatter } from './format/sarif';
 import { TextFormatter } from './format/text';
 import { Output, type Formatter, type Totals } from './format/types';
-import { collectInputs, InputError, STDIN_DISPLAY, type Input } from './inputs';
+import { collectInputs, InputError, pieces, STDIN_DISPLAY, type Input } from './inputs';
 
 export interface Io {
   cwd: string;
@@ -175,44 +175,4 @@ function withSettings(findings: Finding[], rules: Record<string, SeveritySetting
     out.push(setting ? { ...f, severity: setting } : f);
   }
   return out;
-}
-
-/**
- * The engine analyses files up to MAX_FILE_CHARS, the most an editor user writes by hand. The CLI also
- * reads generated streams (`kustomize build`, hundreds of MB), so it hands those over in pieces cut at
- * `---` lines; suppression comments work per document, so nothing changes but the size.
- */
-const PIECE_CHARS = 1024 * 1024;
-
-function pieces(text: string): { start: number; text: string }[] {
-  if (text.length <= MAX_FILE_CHARS) return [{ start: 0, text }];
-  // Small pieces keep memory flat: the engine holds every parsed document of a piece until it is done.
-  const limit = PIECE_CHARS;
-  const out: { start: number; text: string }[] = [];
-  let start = 0;
-  for (let line = 0; line < text.length; ) {
-    if (line - start >= limit && isMarker(text, line)) {
-      out.push({ start, text: text.slice(start, line) });
-      start = line;
-    }
-    const nl = text.indexOf('\n', line);
-    if (nl === -1) break;
-    line = nl + 1;
-  }
-  out.push({ start, text: text.slice(start) });
-  return out;
-}
-
-function isMarker(text: string, i: number): boolean {
-  if (!text.startsWith('---', i)) return false;
-  const next = text.charCodeAt(i + 3);
-  return Number.isNaN(next) || next === 32 || next === 9 || next === 13 || next === 10;
-}
-
-function shift(f: Finding, by: number): Finding {
-  return {
-    ...f,
-    span: { start: f.span.start + by, end: f.span.end + by },
-    fixes: f.fixes.map((fix) => ({ ...fix, edits: fix.edits.map((e) => ({ ...e, span: { start: e.span.start + by, end: e.span.end + by } })) })),
-  };
 }

@@ -13,7 +13,6 @@ import {
   Engine,
   extractFile,
   LineIndex,
-  MAX_FILE_CHARS,
   type FileModel,
   type Finding,
   type ModelOrigin,
@@ -26,7 +25,7 @@ import { decode } from '../workspace/read';
 import type { ConnectivityRequest, WorkspaceRequest } from './args';
 import type { Io } from './check';
 import { loadConfig, reason } from './config';
-import { collectInputs, InputError, STDIN_DISPLAY } from './inputs';
+import { collectInputs, InputError, pieces, STDIN_DISPLAY } from './inputs';
 
 /** A file that was read: how to name it and how to turn offsets into lines. */
 interface ShownFile {
@@ -117,25 +116,6 @@ function findingLocation(f: ShownFile | undefined, finding: Finding): string {
   if (!f) return 'tenant-policy';
   const p = f.lines.positionAt(finding.span.start + f.offset);
   return `${f.display}:${p.line + 1}:${p.character + 1}`;
-}
-
-/** Generated streams larger than the engine's file limit are analysed in pieces cut at `---` lines. */
-function pieces(text: string): { start: number; text: string }[] {
-  if (text.length <= MAX_FILE_CHARS) return [{ start: 0, text }];
-  const limit = 1024 * 1024;
-  const out: { start: number; text: string }[] = [];
-  let start = 0;
-  for (let line = 0; line < text.length; ) {
-    if (line - start >= limit && text.startsWith('---', line) && /^(\s|$)/.test(text.charAt(line + 3))) {
-      out.push({ start, text: text.slice(start, line) });
-      start = line;
-    }
-    const nl = text.indexOf('\n', line);
-    if (nl === -1) break;
-    line = nl + 1;
-  }
-  out.push({ start, text: text.slice(start) });
-  return out;
 }
 
 /** Notes about the parts of policies the engine does not model, once per run. */

@@ -5,7 +5,7 @@
 // the same files; as there, symbolic links to folders are not followed (they can loop).
 import { readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
-import { CONFIG_FILE_NAME, type ProjectConfig } from '../engine';
+import { CONFIG_FILE_NAME, MAX_FILE_CHARS, type ProjectConfig } from '../engine';
 import { PathFilter } from '../workspace/glob';
 import { isKustomization, patchPaths } from '../workspace/kustomize';
 
@@ -139,4 +139,36 @@ function walk(
   };
   visit(root, '');
   return unreadable;
+}
+
+/**
+ * The engine analyses files up to MAX_FILE_CHARS, the most an editor user writes by hand. The CLI also
+ * reads generated streams (`kustomize build`, hundreds of MB), so it hands those over in pieces cut at
+ * `---` lines; suppression comments work per document, so nothing changes but the size.
+ */
+const PIECE_CHARS = 1024 * 1024;
+
+export function pieces(text: string): { start: number; text: string }[] {
+  if (text.length <= MAX_FILE_CHARS) return [{ start: 0, text }];
+  // Small pieces keep memory flat: the engine holds every parsed document of a piece until it is done.
+  const limit = PIECE_CHARS;
+  const out: { start: number; text: string }[] = [];
+  let start = 0;
+  for (let line = 0; line < text.length; ) {
+    if (line - start >= limit && isMarker(text, line)) {
+      out.push({ start, text: text.slice(start, line) });
+      start = line;
+    }
+    const nl = text.indexOf('\n', line);
+    if (nl === -1) break;
+    line = nl + 1;
+  }
+  out.push({ start, text: text.slice(start) });
+  return out;
+}
+
+function isMarker(text: string, i: number): boolean {
+  if (!text.startsWith('---', i)) return false;
+  const next = text.charCodeAt(i + 3);
+  return Number.isNaN(next) || next === 32 || next === 9 || next === 13 || next === 10;
 }

@@ -73,7 +73,7 @@ export class Engine {
     for (const chunk of chunks) {
       const { parsed, local } = this.analyzeChunk(chunk.text, options);
       documents.push({ chunk, parsed, local });
-      for (const f of local) all.push(shift(f, chunk.start));
+      for (const f of local) all.push(shiftFinding(f, chunk.start));
     }
     return { uri, documents, findings: this.finalize(text, all) };
   }
@@ -116,7 +116,8 @@ export class Engine {
   }
 }
 
-function shift(f: Finding, by: number): Finding {
+/** A finding moved by `by` characters, its fixes too (documents and pieces of larger texts). */
+export function shiftFinding(f: Finding, by: number): Finding {
   if (by === 0) return f;
   return {
     ...f,
