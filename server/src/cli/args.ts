@@ -77,7 +77,8 @@ export function parseArgs(argv: readonly string[]): Request {
 }
 
 /** The options `connectivity` and `explain` share; true when `name` was one of them. */
-function workspaceOption(req: WorkspaceRequest, name: string, value: () => string): boolean {
+/** The options every command that reads a workspace shares; false when `name` is not one of them. */
+export function workspaceOption(req: WorkspaceRequest, name: string, value: () => string): boolean {
   switch (name) {
     case '--config':
     case '-c': {
@@ -217,34 +218,13 @@ function parseCheck(rest: string[]): Request {
       case '-f':
         req.format = formatValue(value());
         break;
-      case '--config':
-      case '-c': {
-        const v = value();
-        if (v === '') throw new UsageError('--config needs a file name.');
-        req.config = v;
-        break;
-      }
       case '--rule': {
         const [id, setting] = ruleValue(value());
         req.rules[id] = setting;
         break;
       }
-      case '--cilium-version': {
-        const v = value();
-        if (!(CILIUM_VERSIONS as readonly string[]).includes(v)) {
-          throw new UsageError(`--cilium-version must be ${CILIUM_VERSIONS.join(' or ')}, not ${JSON.stringify(v)}.`);
-        }
-        req.ciliumVersion = v as CiliumVersion;
-        break;
-      }
-      case '--inventory': {
-        const v = value();
-        if (v === '') throw new UsageError('--inventory needs a file name.');
-        req.inventory = v;
-        break;
-      }
       default:
-        throw new UsageError(`unknown option ${name}; see tenant-policy check --help.`);
+        if (!workspaceOption(req, name, value)) throw new UsageError(`unknown option ${name}; see tenant-policy check --help.`);
     }
   }
   if (listRules) return { command: 'list-rules', format: req.format === 'sarif' ? 'json' : req.format };

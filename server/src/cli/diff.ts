@@ -12,7 +12,6 @@ import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   buildWorkspaceModel,
-  CILIUM_VERSIONS,
   CONFIG_FILE_NAME,
   Engine,
   extractFile,
@@ -28,7 +27,7 @@ import { diffConnectivity, isEmptyDiff, type ChangedRow, type ConnectionRow, typ
 import { decode } from '../workspace/read';
 import { PathFilter } from '../workspace/glob';
 import { isKustomization, patchPaths } from '../workspace/kustomize';
-import { UsageError, ruleValue } from './args';
+import { UsageError, workspaceOption } from './args';
 import { loadConfig, reason } from './config';
 import { collectInputs, InputError } from './inputs';
 import { VERSION } from './meta';
@@ -183,31 +182,8 @@ export function parseDiffArgs(argv: readonly string[]): DiffRequest | 'help' {
         if (eq !== -1) throw new UsageError('--fail-on-change takes no value.');
         req.failOnChange = true;
         break;
-      case '--config':
-      case '-c': {
-        const v = value();
-        if (v === '') throw new UsageError('--config needs a file name.');
-        req.config = v;
-        break;
-      }
-      case '--inventory': {
-        const v = value();
-        if (v === '') throw new UsageError('--inventory needs a file name.');
-        req.inventory = v;
-        break;
-      }
-      case '--cilium-version': {
-        const v = value();
-        if (!(CILIUM_VERSIONS as readonly string[]).includes(v)) throw new UsageError(`--cilium-version must be ${CILIUM_VERSIONS.join(' or ')}, not ${JSON.stringify(v)}.`);
-        req.ciliumVersion = v as CiliumVersion;
-        break;
-      }
-      case '--rule':
-        // Common to every command; rule severities do not change connectivity, so it is only validated.
-        ruleValue(value());
-        break;
       default:
-        throw new UsageError(`unknown option ${name}; see tenant-policy diff --help.`);
+        if (!workspaceOption(req, name, value)) throw new UsageError(`unknown option ${name}; see tenant-policy diff --help.`);
     }
   }
   if (req.paths.includes('-')) throw new UsageError('diff reads folders or files, not standard input (-).');
