@@ -39,6 +39,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseAllDocuments } from 'yaml';
+import { mulberry32 } from './gen-cluster.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = join(root, '.bench-out');
@@ -87,17 +88,6 @@ function yamlFiles(dir) {
   return out;
 }
 
-/** Seeded PRNG (mulberry32), so the samples are the same from run to run. */
-function random(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * The two edits, applied to the text of the edited file: in the document of the edited policy, the
@@ -218,7 +208,7 @@ function writeAnswer(path, rows) {
  * connected (the matrix is sparse: uniform pairs would rarely test an allowed connection).
  */
 function writeSample(job, model, rows) {
-  const rnd = random(job.seed);
+  const rnd = mulberry32(job.seed);
   const ids = model.workloads.map((w) => w.id).sort();
   const sources = new Set();
   while (sources.size < Math.min(job.sampleRows, ids.length)) sources.add(ids[Math.floor(rnd() * ids.length)]);
@@ -269,7 +259,7 @@ async function naiveChild(job) {
   }
 
   // Strict mode on a uniform sample of workload pairs (its cost per pair hardly depends on the pair), extrapolated.
-  const rnd = random(job.seed);
+  const rnd = mulberry32(job.seed);
   const ids = cluster.workloads.map((w) => w.id).sort();
   const uniformPairs = (n) => {
     const out = [];

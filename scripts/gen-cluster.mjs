@@ -25,7 +25,8 @@ export const GENERATOR_VERSION = 3;
 
 // ---- deterministic randomness ---------------------------------------------------------------------------
 
-function mulberry32(seed) {
+/** Seeded PRNG (mulberry32): the same workspaces, and the same bench samples, on every run. */
+export function mulberry32(seed) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -10,15 +10,14 @@ import {
   type TextEdit as LspTextEdit,
   type WorkspaceEdit,
 } from 'vscode-languageserver/node';
+import { ruleDocUrl } from '../links';
 import { ruleMeta, type Finding, type FindingTag, type LineIndex, type Severity, type Span } from '../engine';
-
-/** Where each rule's page (docs/rules/<id>.md) is published; the one place that knows it. */
-export const RULE_DOCS_BASE_URL = 'https://github.com/tenant-policy/tenant-policy/blob/main/docs/rules/';
 
 export const DIAGNOSTIC_SOURCE = 'tenant-policy';
 
+/** The rule's page, for codes in the catalogue (the same link the CLI's SARIF output gives). */
 export function ruleDocsUrl(ruleId: string): string | undefined {
-  return ruleMeta(ruleId) ? `${RULE_DOCS_BASE_URL}${ruleId}.md` : undefined;
+  return ruleMeta(ruleId) ? ruleDocUrl(ruleId) : undefined;
 }
 
 /** What a diagnostic carries so that a code action request can find its finding (and fixes) again. */
