@@ -16,10 +16,10 @@ for (const code of readdirSync(root).sort()) {
   for (const kind of ['trigger', 'clean'] as const) {
     const dir = join(root, code, kind);
     if (!existsSync(dir)) continue;
-    for (const file of readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort()) {
+    for (const file of readdirSync(dir).filter((f) => /\.ya?ml$/.test(f) && !f.endsWith('.expected.yaml')).sort()) {
       test(`${code}/${kind}/${file}`, () => {
         const text = readFileSync(join(dir, file), 'utf8');
-        const { expected } = checkFixture(text, `${code}/${kind}/${file}`);
+        const { expected } = checkFixture(text, `${code}/${kind}/${file}`, { dir, rule: code });
         const own = expected.filter((e) => e.ruleId === code);
         if (kind === 'trigger') assert.ok(own.length > 0, `a trigger fixture marks at least one ${code} finding`);
         else assert.equal(own.length, 0, `a clean fixture marks no ${code} finding`);

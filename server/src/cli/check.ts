@@ -116,7 +116,7 @@ export async function runCheck(req: CheckRequest, io: Io): Promise<number> {
     const analysis = new Engine(config).analyzeFile({ uri: pathToFileURL(inventory.abs).href, text: decode(inventory.bytes).text });
     fileModels.push(extractFile(analysis, 'inventory'));
   }
-  const model = buildWorkspaceModel(fileModels);
+  const model = buildWorkspaceModel(fileModels, { config });
   for (const c of checked) {
     const findings = [...c.findings];
     for (const piece of c.pieces) {

@@ -19,6 +19,12 @@ export interface Fix {
   edits: TextEdit[];
   /** The one fix an editor may apply without asking (e.g. the only close spelling). */
   isPreferred?: boolean;
+  /**
+   * Safe in a "fix all of this kind" action (`source.fixAll.tenantPolicy`): the fix cannot change what
+   * the author meant (a DNS rule, a missing policyType), unlike, say, freezing a selector to today's
+   * namespaces.
+   */
+  fixAll?: boolean;
 }
 
 export type FindingTag = 'deprecated' | 'unnecessary';

@@ -8,7 +8,7 @@
 // diagnostics were answered. Until then a file's model findings are those of the last model, moved along
 // with the edits made since (a finding inside an edited region is dropped), so they neither flicker nor
 // point at the wrong text while the user types.
-import { buildWorkspaceModel, extractFile, modelFindingsForFile, type FileModel, type Finding, type Fix } from '../engine';
+import { buildWorkspaceModel, DEFAULT_CONFIG, extractFile, modelFindingsForFile, type FileModel, type Finding, type Fix } from '../engine';
 import { Emitter, type Event } from './events';
 import { uriKey } from './paths';
 import type { IndexedFile, Logger, WorkspaceIndex } from './workspace-index';
@@ -214,7 +214,9 @@ export class WorkspaceModels {
       }
     }
     const extracted = performance.now();
-    const model = buildWorkspaceModel(models);
+    // Every member of a group shares its folder's configuration; a loose document has its own.
+    const config = members[0]?.config ?? DEFAULT_CONFIG;
+    const model = buildWorkspaceModel(models, { config });
     const assembled = performance.now();
     let count = 0;
     for (const [key, f] of files) {

@@ -3,6 +3,7 @@
 // referenced, materialises the policies Capsule will create, and wraps every policy for the evaluator.
 import type { ProjectConfig } from '../config';
 import { applySuppressions } from '../suppress';
+import { runWorkspaceRules } from '../rules/run';
 import type { Finding } from '../types';
 import { ciliumPolicyEffects } from '../semantics/cilium';
 import { networkPolicyEffect } from '../semantics/netpol';
@@ -28,12 +29,14 @@ import type { YamlNode } from '../parse/document';
 import type { CapsuleOrigin, ContainerPort, NamespaceInfo, NetworkPolicyModel, TenantInfo, Workload } from './types';
 import type { PolicyEffect, WorkspaceModel } from './workspace';
 
-/** Room for options (e.g. a Capsule version) without changing the signature; none yet. */
-export type BuildOptions = Record<string, never>;
+export interface BuildOptions {
+  /** With a configuration, the workspace rules (isolation, DNS, cross-tenant…) run and add findings. */
+  config?: ProjectConfig;
+}
 
 const ORIGIN_RANK = { declared: 0, inventory: 1 } as const;
 
-export function buildWorkspaceModel(files: FileModel[], _options: BuildOptions = {}): WorkspaceModel {
+export function buildWorkspaceModel(files: FileModel[], options: BuildOptions = {}): WorkspaceModel {
   // The workspace first: on a conflict (same namespace, workload or tenant) its declaration wins.
   const ordered = [...files].sort((a, b) => ORIGIN_RANK[a.origin] - ORIGIN_RANK[b.origin]);
   const findings = new Map<string, Finding[]>();
@@ -127,6 +130,7 @@ export function buildWorkspaceModel(files: FileModel[], _options: BuildOptions =
   // One effect per Cilium rule (spec, specs[i]): each has its own subject and default deny.
   for (const p of cilium) policies.push(...ciliumPolicyEffects(p, model));
   model.policies = policies;
+  if (options.config) runWorkspaceRules(model, files, options.config);
   return model;
 }
 

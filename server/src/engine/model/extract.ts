@@ -88,9 +88,11 @@ export interface FileModel {
   /** Namespaces named by workloads, policies and Capsule objects, declared or not. */
   referencedNamespaces: string[];
   findings: Finding[];
+  /** Every `---` document of the file, parsed and placed: workspace rules locate nodes and write fixes. */
+  places: DocumentPlace[];
 }
 
-type DocumentModel = Omit<FileModel, 'uri' | 'origin'>;
+type DocumentModel = Omit<FileModel, 'uri' | 'origin' | 'places'>;
 
 // ---- cache -----------------------------------------------------------------------------------------
 
@@ -133,9 +135,11 @@ export function extractFile(file: FileAnalysis, origin: Origin): FileModel {
     replications: [],
     referencedNamespaces: [],
     findings: [],
+    places: [],
   };
   const referenced = new Set<string>();
   for (const doc of file.documents) {
+    out.places.push({ uri: file.uri, parsed: doc.parsed, offset: doc.chunk.start });
     const m = extractDocument(doc, file.uri, origin);
     out.namespaces.push(...m.namespaces);
     out.workloads.push(...m.workloads);

@@ -11,6 +11,13 @@ export interface RuleMeta {
   category: RuleCategory;
   /** One line, for `tenant-policy check --list-rules`, hover and the docs index. */
   title: string;
+  /**
+   * `workspace`: the finding needs the whole workspace (the WorkspaceModel: other files, tenants, the
+   * configuration), so it comes from the model, after assembly; otherwise from one document's analysis.
+   */
+  scope?: 'workspace';
+  /** The finding offers a quick fix (the docs index says so). */
+  hasFix?: boolean;
 }
 
 export const RULES: readonly RuleMeta[] = [
@@ -32,11 +39,11 @@ export const RULES: readonly RuleMeta[] = [
   { id: 'invalid-cidr', defaultSeverity: 'error', category: 'kubernetes', title: 'A CIDR cannot be parsed, is ambiguous, or an except entry is not inside its cidr.' },
   { id: 'invalid-peer', defaultSeverity: 'error', category: 'kubernetes', title: 'A NetworkPolicy peer is empty, or combines ipBlock with a selector.' },
   { id: 'capsule-template-unquoted', defaultSeverity: 'error', category: 'capsule', title: 'A Capsule placeholder at the start of a plain value turns it into a YAML mapping.' },
-  { id: 'capsule-unknown-placeholder', defaultSeverity: 'warning', category: 'capsule', title: 'A Capsule placeholder other than {{tenant.name}} and {{namespace}}; Capsule silently renders it as an empty string.' },
-  { id: 'capsule-not-modelled', defaultSeverity: 'warning', category: 'capsule', title: 'Capsule distributes policies here that the reachability engine does not expand (namespacedItems, generators); connectivity results leave them out.' },
-  { id: 'cilium-not-modelled', defaultSeverity: 'information', category: 'input', title: 'A part of a Cilium policy the reachability engine does not model (L7 rules, toFQDNs, toServices, nodes, groups, …); verdicts it could change are marked uncertain.' },
-  { id: 'cilium-namespace-label-peer', defaultSeverity: 'warning', category: 'isolation', title: 'A CiliumNetworkPolicy peer selects namespace labels, so it admits pods of every namespace carrying them, not only its own.' },
-  { id: 'cilium-rule-rejected', defaultSeverity: 'error', category: 'kubernetes', title: 'Cilium\'s agent refuses this rule (two kinds of peer, icmps with toPorts, …), so the whole policy is not enforced.' },
+  { id: 'capsule-unknown-placeholder', defaultSeverity: 'warning', category: 'capsule', title: 'A Capsule placeholder other than {{tenant.name}} and {{namespace}}; Capsule silently renders it as an empty string.', scope: 'workspace' },
+  { id: 'capsule-not-modelled', defaultSeverity: 'warning', category: 'capsule', title: 'Capsule distributes policies here that the reachability engine does not expand (namespacedItems, generators); connectivity results leave them out.', scope: 'workspace' },
+  { id: 'cilium-not-modelled', defaultSeverity: 'information', category: 'input', title: 'A part of a Cilium policy the reachability engine does not model (L7 rules, toFQDNs, toServices, nodes, groups, …); verdicts it could change are marked uncertain.', scope: 'workspace' },
+  { id: 'cilium-namespace-label-peer', defaultSeverity: 'warning', category: 'isolation', title: 'A CiliumNetworkPolicy peer selects namespace labels, so it admits pods of every namespace carrying them, not only its own.', scope: 'workspace' },
+  { id: 'cilium-rule-rejected', defaultSeverity: 'error', category: 'kubernetes', title: 'Cilium\'s agent refuses this rule (two kinds of peer, icmps with toPorts, …), so the whole policy is not enforced.', scope: 'workspace' },
 ];
 
 const byId = new Map(RULES.map((r) => [r.id, r]));

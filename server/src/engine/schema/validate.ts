@@ -10,6 +10,7 @@ import { checkKubernetesRules, renderPlaceholders } from './kubernetes';
 import { identify, listSchema, runSchema, schemaFor, type Identification, type SupportedKind } from './registry';
 import { fieldName, Reporter, show, type Seg } from './report';
 import { placeholderFindings, reportablePlaceholders } from './templates';
+import { runObjectRules } from '../rules/run';
 
 /** Keys that only Kustomize strategic-merge patches use. */
 const PATCH_MARKERS = /(^|[\s{,])["']?\$(patch|retainKeys|setElementOrder\/[^\s:"']+)["']?\s*:/m;
@@ -91,6 +92,10 @@ function validateObject(env: Env, value: unknown, base: Seg[], kind: SupportedKi
   }
   if (!isObj(value)) return;
   checkKubernetesRules({ reporter, base, kind, templated, isPatch: env.isPatch }, value);
+  runObjectRules({
+    reporter, parsed: reporter.parsed, kind: kind.kind, apiVersion: kind.apiVersion, base, value, templated,
+    isPatch: env.isPatch, ciliumVersion: env.options.ciliumVersion,
+  });
   if (kind.kind === 'TenantResource' || kind.kind === 'GlobalTenantResource') validateRawItems(env, value, base);
 }
 
