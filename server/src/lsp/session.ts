@@ -24,6 +24,7 @@ import {
   type DocumentDiagnosticReport,
   type InitializeParams,
   type InitializeResult,
+  type ServerCapabilities,
   type WorkDoneProgressServerReporter,
   type WorkspaceDiagnosticParams,
   type WorkspaceDiagnosticReport,
@@ -38,6 +39,8 @@ import { pathToUri, uriKey } from '../workspace/paths';
 import { WorkspaceIndex, type FileEvent, type IndexChange, type IndexStatus, type IndexedFile } from '../workspace/workspace-index';
 import { WorkspaceModels, type ModelsChange } from '../workspace/workspace-models';
 import { clientFeatures, type ClientFeatures } from './capabilities';
+import { FEATURES } from '../features';
+import type { FeatureContext } from '../features/types';
 import { DIAGNOSTIC_SOURCE, findingOf, isDiagnosticData, toCodeActions, toDiagnostic } from './convert';
 import { checkCancelled, describeError, guardNotification, guardRequest } from './guard';
 import { readEditorSettings, SETTINGS_SECTION } from './settings';
@@ -131,8 +134,15 @@ class Session {
     index.setFolders(folders);
     index.onDidChange((change) => this.indexChanged(change));
     index.onDidChangeStatus((status) => this.indexStatusChanged(status));
+    const ctx = this.featureContext(log);
+    const extra: Partial<ServerCapabilities>[] = [];
+    for (const feature of FEATURES) {
+      extra.push(feature.capabilities(this.features));
+      feature.register(ctx);
+    }
     return {
       capabilities: {
+        ...Object.assign({}, ...extra),
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
         // Declared only to clients that pull: the others get publishDiagnostics, never both.
@@ -142,6 +152,24 @@ class Session {
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'tenant-policy', version: this.options.version },
+    };
+  }
+
+  private featureContext(log: FeatureContext['log']): FeatureContext {
+    const index = this.index!;
+    const models = this.models!;
+    return {
+      connection: this.connection,
+      documents: this.documents,
+      log,
+      client: this.features,
+      file: (uri) => index.get(uri),
+      model: (file) => models.modelForFile(file),
+      modelPending: (file) => models.isPending(file),
+      findings: (file) => (file.enabled ? [...file.analysis.findings, ...models.findingsFor(file)] : []),
+      onModelBuilt: (listener) => {
+        models.onDidBuild(listener);
+      },
     };
   }
 

@@ -24,6 +24,14 @@ export interface ModelsChange {
   uris: string[];
 }
 
+export interface ModelsBuilt {
+  /** The rebuilt group's workspace folder; undefined for a loose document's own model. */
+  folderUri: string | undefined;
+  /** The loose document, for a model of a document outside every folder. */
+  looseUri?: string;
+  stamp: number;
+}
+
 export interface ModelsOptions {
   log: ModelLogger;
   /** Rebuild this long after the last change of a burst… */
@@ -38,6 +46,7 @@ const DEFAULT_MAX_DELAY_MS = 1_000;
 const SLICE_MS = 15;
 
 const NO_FINDINGS: readonly Finding[] = Object.freeze([]);
+let buildStamp = 0;
 
 /** What one build saw of one file: the text its findings' spans refer to, and those findings. */
 interface ModelledFile {
@@ -48,6 +57,8 @@ interface ModelledFile {
 
 interface Snapshot {
   model: WorkspaceModel;
+  /** Increases with every build of any group: features tell results of different builds apart. */
+  stamp: number;
   /** By uriKey: every file the model was built from. */
   files: Map<string, ModelledFile>;
 }
@@ -90,6 +101,9 @@ export class WorkspaceModels {
 
   /** Fires after a rebuild that changed the model findings of some files. */
   readonly onDidChange: Event<ModelsChange> = this.changeEmitter.event;
+  private readonly buildEmitter = new Emitter<ModelsBuilt>();
+  /** Fires after every rebuild (the model may differ even when no finding does): previews, lenses. */
+  readonly onDidBuild: Event<ModelsBuilt> = this.buildEmitter.event;
 
   constructor(
     private readonly index: WorkspaceIndex,
@@ -102,6 +116,20 @@ export class WorkspaceModels {
         if ([...this.groups.values()].some((g) => g.dirty)) this.schedule();
       }),
     );
+  }
+
+  /**
+   * The model a file belongs to (its folder's, or its own outside every folder) with the build's stamp;
+   * undefined until the first build that included it.
+   */
+  modelForFile(file: IndexedFile): { model: WorkspaceModel; stamp: number } | undefined {
+    const snapshot = this.groups.get(groupKeyOf(file))?.snapshot;
+    return snapshot && { model: snapshot.model, stamp: snapshot.stamp };
+  }
+
+  /** True while a rebuild is scheduled or running for the file's group (results may be stale). */
+  isPending(file: IndexedFile): boolean {
+    return this.groups.get(groupKeyOf(file))?.dirty ?? true;
   }
 
   /** The model of a workspace folder (undefined until its first build), for features that query it. */
@@ -129,6 +157,7 @@ export class WorkspaceModels {
     clearTimeout(this.timer);
     for (const s of this.subscriptions) s.dispose();
     this.changeEmitter.dispose();
+    this.buildEmitter.dispose();
   }
 
   // ---- scheduling ---------------------------------------------------------------------------------
@@ -228,7 +257,7 @@ export class WorkspaceModels {
     }
 
     const previous = group.snapshot;
-    const next: Snapshot = { model, files };
+    const next: Snapshot = { model, stamp: ++buildStamp, files };
     for (const key of previous?.files.keys() ?? []) if (this.memberOf.get(key) === group.key) this.memberOf.delete(key);
     for (const key of files.keys()) this.memberOf.set(key, group.key);
     if (files.size === 0) this.groups.delete(group.key);
@@ -239,6 +268,11 @@ export class WorkspaceModels {
       `Workspace model of ${group.label}: ${members.length} files, ${model.namespaces.size} namespaces, ${model.policies.length} policies, ${count} findings; ` +
         `built in ${(assembled - started).toFixed(0)} ms (files ${(extracted - started).toFixed(0)} ms, assembly ${(assembled - extracted).toFixed(0)} ms); ${changed.length} files' findings changed.`,
     );
+    if (!this.disposed) {
+      const built: ModelsBuilt = { folderUri: group.folderUri, stamp: next.stamp };
+      if (group.folderUri === undefined) built.looseUri = group.label;
+      this.buildEmitter.fire(built, (e) => this.options.log.error(`A model build listener failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`));
+    }
     if (changed.length > 0 && !this.disposed) {
       this.changeEmitter.fire({ uris: changed }, (e) => this.options.log.error(`A model listener failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`));
     }
