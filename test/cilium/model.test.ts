@@ -204,7 +204,7 @@ specs:
   assert.deepEqual(model.rules[1].egress[0].ports, []);
 });
 
-test('rules Cilium\'s agent rejects are reported and make the whole policy ineffective', () => {
+test('rules Cilium\'s agent rejects make the whole policy ineffective (cilium-rule-invalid reports them per document)', () => {
   const { model, findings, text } = readPolicy(`apiVersion: cilium.io/v2
 kind: CiliumNetworkPolicy
 metadata: {name: bad, namespace: a}
@@ -218,12 +218,43 @@ spec:
       toPorts:
         - ports: [{port: "80"}]
 `);
-  assert.deepEqual(describeFindings(text, findings), [
-    '8 cilium-rule-rejected agentRejects "toEntities"',
-    '9 cilium-not-modelled icmps "icmps"',
-    '9 cilium-rule-rejected agentRejects "icmps"',
-  ]);
+  assert.deepEqual(describeFindings(text, findings), ['9 cilium-not-modelled icmps "icmps"']);
   assert.match(model.rejected!.reason, /toEndpoints and toEntities/);
+});
+
+test('DNS rules on ingress, or without a port, make the whole policy ineffective', () => {
+  const ingress = readPolicy(`apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: dns, namespace: a}
+spec:
+  endpointSelector: {}
+  ingress:
+    - toPorts:
+        - ports: [{port: "53", protocol: UDP}]
+          rules: {dns: [{matchPattern: "*"}]}
+`);
+  assert.match(ingress.model.rejected!.reason, /DNS rules are not allowed on ingress/);
+  const noPort = readPolicy(`apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: dns, namespace: a}
+spec:
+  endpointSelector: {}
+  egress:
+    - toPorts:
+        - rules: {dns: [{matchPattern: "*"}]}
+`);
+  assert.match(noPort.model.rejected!.reason, /port 53 must be specified/);
+  const fine = readPolicy(`apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: dns, namespace: a}
+spec:
+  endpointSelector: {}
+  egress:
+    - toPorts:
+        - ports: [{port: "53", protocol: ANY}]
+          rules: {dns: [{matchPattern: "*"}]}
+`);
+  assert.equal(fine.model.rejected, undefined);
 });
 
 test('values the API server rejects are left out and listed, without a second finding', () => {

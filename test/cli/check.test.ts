@@ -15,6 +15,18 @@ metadata:
 spec:
   podSelector: {}
   policyTypes: [Ingress, Egress]
+  # Isolated for egress, so it keeps DNS (dns-egress-missing otherwise).
+  egress:
+    - to:
+        - namespaceSelector:
+            matchLabels:
+              kubernetes.io/metadata.name: kube-system
+          podSelector:
+            matchLabels:
+              k8s-app: kube-dns
+      ports:
+        - {protocol: UDP, port: 53}
+        - {protocol: TCP, port: 53}
 `;
 
 /** A duplicate key: a syntax finding the engine reports whatever the schema says. */
@@ -186,10 +198,10 @@ test('stdin: `-` reads a stream of manifests and reports it as <stdin>', () => {
   const stream = `${CLEAN}---\n${DUPLICATE}`;
   const text = cli(['check', '-'], { input: stream });
   assert.equal(text.code, 1);
-  assert.match(text.stdout, /^<stdin>:14:3: error duplicate-key /m);
+  assert.match(text.stdout, /^<stdin>:26:3: error duplicate-key /m);
   assert.match(text.stdout, /in 1 file\n$/);
   const json = diagnostics(cli(['check', '-', '--format', 'json'], { input: stream }));
-  assert.deepEqual(json.map((d) => [d.file, d.range.start.line]), [['<stdin>', 13]]);
+  assert.deepEqual(json.map((d) => [d.file, d.range.start.line]), [['<stdin>', 25]]);
 });
 
 test('folders: recursive *.yaml and *.yml, through the include and exclude globs, paths as given', () => {
@@ -382,7 +394,7 @@ test('--cilium-version accepts the supported versions', () => {
   }
 });
 
-test('workspace findings: a placeholder Capsule does not know, in another file than its Tenant', () => {
+test('a placeholder Capsule does not know, in a GlobalTenantResource beside its Tenant; --rule turns it off', () => {
   const tenant = 'apiVersion: capsule.clastix.io/v1beta2\nkind: Tenant\nmetadata:\n  name: solar\nspec:\n  owners:\n    - kind: User\n      name: alice\n---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: solar-dev\n  labels:\n    capsule.clastix.io/tenant: solar\n';
   const gtr = [
     'apiVersion: capsule.clastix.io/v1beta2',
@@ -405,12 +417,12 @@ test('workspace findings: a placeholder Capsule does not know, in another file t
   const w = workspace({ 'tenant.yaml': tenant, 'gtr.yaml': gtr });
   try {
     const r = cli(['check', '.', '--format', 'json'], { cwd: w.dir });
-    const found = diagnostics(r).filter((d: { code: string }) => d.code === 'capsule-unknown-placeholder');
+    const found = diagnostics(r).filter((d: { code: string }) => d.code === 'capsule-template-unknown');
     assert.equal(found.length, 1, r.stdout);
     assert.equal(found[0].file, './gtr.yaml');
     assert.deepEqual(found[0].range, { start: { line: 12, character: 22 }, end: { line: 12, character: 39 } });
-    const off = cli(['check', '.', '--rule', 'capsule-unknown-placeholder=off', '--format', 'json'], { cwd: w.dir });
-    assert.ok(!diagnostics(off).some((d: { code: string }) => d.code === 'capsule-unknown-placeholder'));
+    const off = cli(['check', '.', '--rule', 'capsule-template-unknown=off', '--format', 'json'], { cwd: w.dir });
+    assert.ok(!diagnostics(off).some((d: { code: string }) => d.code === 'capsule-template-unknown'));
   } finally {
     w.cleanup();
   }

@@ -5,33 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Ajv2020 from 'ajv/dist/2020';
-import addFormats from 'ajv-formats';
 import { cli, ROOT, workspace } from './run';
-
-const SCHEMA_FILE = join(ROOT, 'test', 'fixtures', 'sarif-2.1.0', 'sarif-schema-2.1.0.json');
-
-/**
- * The vendored file is byte for byte the upstream one, which has two defects ajv rejects (see the
- * README): `anyOf` sits inside `region.properties`, and two `pattern`s use the inline flag `(?i)`,
- * which JavaScript regular expressions lack. Both are corrected here, in memory, to what they mean.
- */
-function sarifValidator() {
-  const schema = JSON.parse(readFileSync(SCHEMA_FILE, 'utf8'));
-  const region = schema.definitions.region;
-  assert.ok(Array.isArray(region.properties.anyOf), 'upstream defect 1 still present (else drop this correction)');
-  region.anyOf = region.properties.anyOf;
-  delete region.properties.anyOf;
-  const language = '^(?i)[a-zA]{2}(-[a-z]{2})?$';
-  for (const def of [schema.definitions.run, schema.definitions.toolComponent]) {
-    assert.equal(def.properties.language.pattern, language, 'upstream defect 2 still present (else drop this correction)');
-    def.properties.language.pattern = '^[a-zA-Z]{2}(-[a-zA-Z]{2})?$';
-  }
-  assert.equal(schema.$schema, 'https://json-schema.org/draft/2020-12/schema');
-  const ajv = new Ajv2020({ allErrors: true, strict: false });
-  addFormats(ajv);
-  return ajv.compile(schema);
-}
+import { sarifValidator } from './sarif-schema';
 
 const MISSPELT = `# Équipe réseau 🛡️ — accès
 apiVersion: networking.k8s.io/v1
@@ -85,7 +60,8 @@ test('sarif: valid SARIF 2.1.0 with rules, UTF-16 regions, %SRCROOT% URIs and fi
 
     // Every rule used is described once, and each result points at its rule.
     const ruleIds = run.tool.driver.rules.map((x: { id: string }) => x.id);
-    assert.deepEqual([...ruleIds].sort(), ['config', 'duplicate-key', 'helm-template-skipped', 'schema']);
+    // default-deny-missing: the Namespace of dup.yaml has no policy, a workspace rule's finding.
+    assert.deepEqual([...ruleIds].sort(), ['config', 'default-deny-missing', 'duplicate-key', 'helm-template-skipped', 'schema']);
     for (const rule of run.tool.driver.rules) {
       assert.ok(rule.shortDescription.text.length > 10);
       assert.match(rule.helpUri, new RegExp(`/docs/rules/${rule.id}\\.md$`));
@@ -95,6 +71,12 @@ test('sarif: valid SARIF 2.1.0 with rules, UTF-16 regions, %SRCROOT% URIs and fi
     const byRule = (id: string) => run.results.find((x: { ruleId: string }) => x.ruleId === id);
     assert.equal(byRule('helm-template-skipped').level, 'note');
     assert.equal(byRule('duplicate-key').level, 'error');
+
+    // A workspace rule's finding reaches SARIF too, with its multi-line fix (a new document).
+    const deny = byRule('default-deny-missing');
+    assert.equal(deny.level, 'warning');
+    assert.deepEqual(deny.locations[0].physicalLocation.artifactLocation, { uri: 'namespaces/dup.yaml', uriBaseId: '%SRCROOT%' });
+    assert.match(deny.fixes[0].artifactChanges[0].replacements[0].insertedContent.text, /\nkind: NetworkPolicy\n/);
 
     // The misspelt field on line 9, columns 3-12; its URI is relative and percent-encoded.
     const schema = byRule('schema');
@@ -128,8 +110,35 @@ test('sarif: a column after non-ASCII text counts UTF-16 code units', () => {
   assert.deepEqual(result.locations[0].physicalLocation.artifactLocation, { uri: '%3Cstdin%3E' });
 });
 
+/** A namespace with a default deny that keeps DNS: nothing for any rule to report. */
+const CLEAN_NAMESPACE = `apiVersion: v1
+kind: Namespace
+metadata:
+  name: shop
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: default-deny
+  namespace: shop
+spec:
+  podSelector: {}
+  policyTypes: [Ingress, Egress]
+  egress:
+    - to:
+        - namespaceSelector:
+            matchLabels:
+              kubernetes.io/metadata.name: kube-system
+          podSelector:
+            matchLabels:
+              k8s-app: kube-dns
+      ports:
+        - {protocol: UDP, port: 53}
+        - {protocol: TCP, port: 53}
+`;
+
 test('sarif: a clean run is a valid log with no results', () => {
-  const w = workspace({ 'ns.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n' });
+  const w = workspace({ 'ns.yaml': CLEAN_NAMESPACE });
   try {
     const r = cli(['check', 'ns.yaml', '--format', 'sarif'], { cwd: w.dir });
     assert.equal(r.code, 0);

@@ -128,7 +128,8 @@ function describe(text: string, f: { start: number; end: number; ruleId: string;
 }
 
 export function applyEdits(text: string, edits: { span: { start: number; end: number }; newText: string }[]): string {
-  const sorted = [...edits].sort((a, b) => b.span.start - a.span.start);
+  // Back to front; two insertions at one offset land in the order given, as LSP applies them.
+  const sorted = edits.map((e, i) => ({ ...e, i })).sort((a, b) => b.span.start - a.span.start || b.i - a.i);
   for (let i = 1; i < sorted.length; i++) assert.ok(sorted[i].span.end <= sorted[i - 1].span.start, 'edits of one fix do not overlap');
   let out = text;
   for (const e of sorted) out = out.slice(0, e.span.start) + e.newText + out.slice(e.span.end);

@@ -8,14 +8,17 @@ import { TEST_FAIL_MARKER } from '../../server/src/lsp/session';
 import { CrashForTestRequest } from '../../server/src/protocol';
 import { PULL_CAPABILITIES, PUSH_CAPABILITIES, TestClient, parseFrames, rangeOf, textAt } from './client';
 
+// ConfigMaps: no workspace rule looks at them, so every diagnostic here comes from the document's own
+// analysis and the model rebuilds in the background never change them (a Namespace would get
+// default-deny-missing some time after the first pull; the last tests cover that flow).
 const DUPLICATE = `apiVersion: v1
-kind: Namespace
+kind: ConfigMap
 metadata:
   name: solar-prod
   name: solar-dev
 `;
 const CLEAN = `apiVersion: v1
-kind: Namespace
+kind: ConfigMap
 metadata:
   name: solar-prod
 `;
@@ -213,6 +216,54 @@ test('editor rule severities apply on top of the defaults', async () => {
     const [d] = await client.diagnostics(uri);
     assert.equal(d.severity, DiagnosticSeverity.Warning);
     await client.logs.some('a warning about the bad setting', (m) => m.message.includes('tenantPolicy.rules.no-such-rule'));
+  } finally {
+    await client.shutdown();
+  }
+});
+
+test('pull: model findings arrive after the first pull; the server asks for a refresh, then the result settles', async () => {
+  const client = await TestClient.start({ capabilities: PULL_CAPABILITIES });
+  try {
+    const uri = 'untitled:model.yaml';
+    // A namespace without any policy: default-deny-missing, which only the workspace model reports.
+    const text = 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: solar-prod\n';
+    await client.open(uri, text);
+    // Pull, and after each refresh the server sends pull again, until the model's finding is there.
+    let report = await client.pull(uri);
+    for (;;) {
+      assert.equal(report.kind, 'full');
+      if (report.kind === 'full' && report.items.some((d) => d.code === 'default-deny-missing')) break;
+      const seen = client.refreshes.all.length;
+      await client.refreshes.some('a refresh after the model build', (n) => n > seen);
+      report = await client.pull(uri, report.resultId);
+    }
+    assert.deepEqual(report.items.map((d) => d.code), ['default-deny-missing']);
+    assert.equal(textAt(text, report.items[0].range), 'solar-prod');
+    // The model build that found it asked the client to pull again, whenever the first pull happened.
+    await client.refreshes.some('a refresh after the model build');
+    // Settled: the same result id is unchanged until the text changes.
+    assert.equal((await client.pull(uri, report.resultId)).kind, 'unchanged');
+    const edited = await client.change(uri, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: '# solar\n' }]);
+    const moved = await client.pull(uri, report.resultId);
+    assert.equal(moved.kind, 'full');
+    // Until the next build the model's finding follows the edit.
+    if (moved.kind === 'full') assert.deepEqual(moved.items.map((d) => textAt(edited.text, d.range)), ['solar-prod']);
+  } finally {
+    assert.equal(await client.shutdown(), 0);
+  }
+  assert.deepEqual(client.publishes.all, []);
+});
+
+test('push: model findings are published for the same version once the model is built', async () => {
+  const client = await TestClient.start({ capabilities: PUSH_CAPABILITIES });
+  try {
+    const uri = 'untitled:model-push.yaml';
+    const text = 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: solar-prod\n';
+    const withModel = client.publishes.next('the model finding published', (p) => p.uri === uri && p.diagnostics.some((d) => d.code === 'default-deny-missing'));
+    await client.open(uri, text);
+    const published = await withModel;
+    assert.equal(published.version, 1);
+    assert.deepEqual(published.diagnostics.map((d) => d.code), ['default-deny-missing']);
   } finally {
     await client.shutdown();
   }

@@ -6,8 +6,12 @@ import assert from 'node:assert/strict';
 import { DiagnosticSeverity, FileChangeType, type Diagnostic } from 'vscode-languageserver-protocol/node';
 import { PUSH_CAPABILITIES, TestClient, rangeOf, tempWorkspace, textAt, type TempWorkspace } from './client';
 
-const RULE = 'capsule-unknown-placeholder';
-const TYPO = '{{ tenant.nmae }}';
+// capsule-not-modelled comes from the workspace model only (a namespacedItems entry copying policies).
+const RULE = 'capsule-not-modelled';
+/** The first line of the namespacedItems entry, where the finding sits while it copies a policy kind. */
+const TYPO = 'kind: NetworkPolicy';
+const POLICY = TYPO;
+const HARMLESS = 'kind: ConfigMap';
 
 const TENANT = `apiVersion: capsule.clastix.io/v1beta2
 kind: Tenant
@@ -19,8 +23,11 @@ spec:
       kind: User
 `;
 
-/** A GlobalTenantResource stamping a NetworkPolicy into every tenant namespace; `owner` is templated. */
-function globalResource(owner: string, extra = ''): string {
+/**
+ * A GlobalTenantResource copying existing objects into every tenant namespace (namespacedItems, which
+ * the engine does not expand); `kind` is what the first entry copies.
+ */
+function globalResource(kind: string, extra = ''): string {
   return `apiVersion: capsule.clastix.io/v1beta2
 kind: GlobalTenantResource
 metadata:
@@ -28,21 +35,17 @@ metadata:
 spec:
   resyncPeriod: 60s
   resources:
-    - rawItems:
-        - apiVersion: networking.k8s.io/v1
-          kind: NetworkPolicy
-          metadata:
-            name: default-deny
-            annotations:
-${extra}              owner: "${owner}"
-          spec:
-            podSelector: {}
-            policyTypes:
-              - Ingress
+    - namespacedItems:
+${extra}        - ${kind}
+          apiVersion: networking.k8s.io/v1
+          namespace: platform-templates
+          selector:
+            matchLabels:
+              replicate: "true"
 `;
 }
 
-const GTR = globalResource(TYPO);
+const GTR = globalResource(POLICY);
 const GTR_PATH = 'global/default-deny.yaml';
 
 function workspace(files: Record<string, string> = {}): TempWorkspace {
@@ -70,7 +73,7 @@ async function replace(client: TestClient, uri: string, from: string, to: string
   return doc.text;
 }
 
-test('pull: an unknown placeholder in a GlobalTenantResource is reported on the placeholder, in the workspace and in the editor', async () => {
+test('pull: policies a GlobalTenantResource copies without expansion are reported on the entry, in the workspace and in the editor', async () => {
   const ws = workspace();
   const client = await TestClient.start({ folders: [ws.root] });
   try {
@@ -82,7 +85,7 @@ test('pull: an unknown placeholder in a GlobalTenantResource is reported on the 
     assert.equal(indexed.severity, DiagnosticSeverity.Warning);
     assert.equal(indexed.source, 'tenant-policy');
     assert.equal(indexed.codeDescription?.href, `https://github.com/tenant-policy/tenant-policy/blob/main/docs/rules/${RULE}.md`);
-    assert.match(indexed.message, /tenant\.nmae/);
+    assert.match(indexed.message, /namespacedItems/);
     assert.deepEqual(ofRule((await client.workspaceDiagnosticsByUri()).get(ws.uri('tenants/solar.yaml')) ?? []), []);
 
     // Open, with the text on disk: the document pull carries it at once.
@@ -90,12 +93,12 @@ test('pull: an unknown placeholder in a GlobalTenantResource is reported on the 
     const [opened] = ofRule(await client.diagnostics(uri));
     assert.equal(textAt(GTR, opened.range), TYPO);
 
-    // Fixing the placeholder removes it from the very next pull, before any rebuild.
-    let text = await replace(client, uri, 'nmae', 'name');
+    // Copying a kind that carries no policy removes it from the very next pull, before any rebuild.
+    let text = await replace(client, uri, POLICY, HARMLESS);
     assert.deepEqual(ofRule(await client.diagnostics(uri)), []);
 
-    // Breaking it again: the rebuilt model reports it, and the server asks the client to pull again.
-    text = await replace(client, uri, 'tenant.name', 'tenant.nmae');
+    // Copying a policy again: the rebuilt model reports it, and the server asks the client to pull again.
+    text = await replace(client, uri, HARMLESS, POLICY);
     const [again] = ofRule(await pullUntil(client, uri, 'the rebuilt model', (items) => ofRule(items).length > 0));
     assert.equal(textAt(text, again.range), TYPO);
 
@@ -122,10 +125,10 @@ test('push: the model finding is published, removed when fixed and published aga
     assert.deepEqual(first.range, rangeOf(GTR, TYPO));
 
     const fixed = client.publishes.next('diagnostics of version 2', (p) => p.uri === uri && p.version === 2);
-    await replace(client, uri, 'nmae', 'name');
+    await replace(client, uri, POLICY, HARMLESS);
     assert.deepEqual(ofRule((await fixed).diagnostics), []);
 
-    const text = await replace(client, uri, 'tenant.name', 'tenant.nmae');
+    const text = await replace(client, uri, HARMLESS, POLICY);
     const [again] = ofRule((await client.publishes.some('the finding published again for version 3', has(3))).diagnostics);
     assert.equal(textAt(text, again.range), TYPO);
   } finally {
@@ -135,20 +138,21 @@ test('push: the model finding is published, removed when fixed and published aga
 });
 
 test('a disable-next-line comment silences the model finding, on disk and as it is typed', async () => {
-  const silenced = globalResource('{{ tenant.label }}', `              # tenant-policy-disable-next-line ${RULE}\n              team: "{{ tenant.team }}"\n`);
+  // Two entries copying policies: the first is silenced on disk, the second is silenced as it is typed.
+  const silenced = globalResource(POLICY, `        # tenant-policy-disable-next-line ${RULE}\n        - kind: CiliumNetworkPolicy\n          apiVersion: cilium.io/v2\n          namespace: platform-templates\n          name: default\n`);
   const ws = workspace({ [GTR_PATH]: silenced });
   const client = await TestClient.start({ folders: [ws.root] });
   try {
     const uri = ws.uri(GTR_PATH);
-    // The placeholder that is not silenced shows that the model was built.
+    // The entry that is not silenced shows that the model was built.
     const items = ofRule(await pullUntil(client, uri, 'the model of the folder', (d) => ofRule(d).length > 0, true));
-    assert.deepEqual(items.map((d) => textAt(silenced, d.range)), ['{{ tenant.label }}']);
+    assert.deepEqual(items.map((d) => textAt(silenced, d.range)), [TYPO]);
 
     // Typing the comment above the other one silences it at once.
     await client.open(uri, silenced);
     assert.equal(ofRule(await client.diagnostics(uri)).length, 1);
-    const at = rangeOf(silenced, '              owner:').start;
-    await client.change(uri, [{ range: { start: at, end: at }, newText: `              # tenant-policy-disable-next-line ${RULE}\n` }]);
+    const at = rangeOf(silenced, `        - ${TYPO}`).start;
+    await client.change(uri, [{ range: { start: at, end: at }, newText: `        # tenant-policy-disable-next-line ${RULE}\n` }]);
     assert.deepEqual(ofRule(await client.diagnostics(uri)), []);
   } finally {
     await client.shutdown();

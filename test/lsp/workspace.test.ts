@@ -9,14 +9,16 @@ import { pathToFileURL } from 'node:url';
 import { DiagnosticSeverity, FileChangeType } from 'vscode-languageserver-protocol/node';
 import { PULL_CAPABILITIES, TestClient, repoRoot, tempWorkspace } from './client';
 
+// ConfigMaps: no workspace rule looks at them, so the background model builds never add findings and
+// never send refreshes of their own that these tests could mistake for the ones they wait for.
 const DUPLICATE = `apiVersion: v1
-kind: Namespace
+kind: ConfigMap
 metadata:
   name: solar-prod
   name: solar-dev
 `;
 const CLEAN = `apiVersion: v1
-kind: Namespace
+kind: ConfigMap
 metadata:
   name: wind-prod
 `;

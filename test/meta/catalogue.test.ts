@@ -14,11 +14,9 @@ const NOT_FROM_TEXT: Record<string, string> = {
   'file-too-large': 'test/parse/limits.test.ts',
   config: 'test/config/config.test.ts',
   // Findings of the workspace model (Capsule expansion), checked with its own marker harness.
-  'capsule-unknown-placeholder': 'test/model/rules.test.ts',
   'capsule-not-modelled': 'test/model/rules.test.ts',
   // Findings of the workspace model (Cilium policies), checked on their nodes by the Cilium tests.
   'cilium-not-modelled': 'test/cilium/model.test.ts',
-  'cilium-rule-rejected': 'test/cilium/model.test.ts',
   'cilium-namespace-label-peer': 'test/cilium/effect.test.ts',
 };
 

@@ -1,5 +1,5 @@
 // The one helper that builds WorkspaceModels for the model tests, and the marker harness for findings the
-// model makes (capsule-unknown-placeholder, capsule-not-modelled): a fixture's expected findings are
+// model makes (capsule-not-modelled): a fixture's expected findings are
 // marked under the offending line exactly as in test/engine/check.ts, and compared with the file's own
 // findings plus the model's findings for that file.
 //

@@ -51,6 +51,31 @@ class Uri {
   }
 }
 
+/** vscode.CodeActionKind: the client converts the server's code action kinds (source.fixAll.…) with it. */
+class CodeActionKind {
+  static readonly Empty = new CodeActionKind('');
+  static readonly QuickFix = CodeActionKind.Empty.append('quickfix');
+  static readonly Refactor = CodeActionKind.Empty.append('refactor');
+  static readonly RefactorExtract = CodeActionKind.Refactor.append('extract');
+  static readonly RefactorInline = CodeActionKind.Refactor.append('inline');
+  static readonly RefactorMove = CodeActionKind.Refactor.append('move');
+  static readonly RefactorRewrite = CodeActionKind.Refactor.append('rewrite');
+  static readonly Source = CodeActionKind.Empty.append('source');
+  static readonly SourceOrganizeImports = CodeActionKind.Source.append('organizeImports');
+  static readonly SourceFixAll = CodeActionKind.Source.append('fixAll');
+  static readonly Notebook = CodeActionKind.Empty.append('notebook');
+  constructor(readonly value: string) {}
+  append(part: string): CodeActionKind {
+    return new CodeActionKind(this.value ? `${this.value}.${part}` : part);
+  }
+  contains(other: CodeActionKind): boolean {
+    return this.value === '' || other.value === this.value || other.value.startsWith(`${this.value}.`);
+  }
+  intersects(other: CodeActionKind): boolean {
+    return this.contains(other) || other.contains(this);
+  }
+}
+
 export interface FakeStatusBarItem {
   id: string;
   text: string;
@@ -176,6 +201,7 @@ export function createFakeVscode(settings: Record<string, unknown>, version = '1
     EventEmitter,
     Uri,
     ThemeColor: class ThemeColor { constructor(readonly id: string) {} },
+    CodeActionKind,
     StatusBarAlignment: { Left: 1, Right: 2 },
     CancellationError: class CancellationError extends Error {},
     CancellationTokenSource: class CancellationTokenSource {

@@ -13,6 +13,12 @@ export interface CheckRequest {
   ciliumVersion?: CiliumVersion;
   /** A cluster export whose namespaces and workloads join the workspace model (not reported on). */
   inventory?: string;
+  /** Exit 1 when more warnings than this remain (after the baseline), as ESLint's option does. */
+  maxWarnings?: number;
+  /** Findings listed in this file are not reported and do not count. */
+  baseline?: string;
+  /** Write the baseline file from this run's findings instead of reading it. */
+  updateBaseline?: boolean;
 }
 
 export type ConnectivityFormat = 'table' | 'json' | 'md' | 'dot';
@@ -202,7 +208,7 @@ function listFormat(rest: string[]): Format {
 function parseCheck(rest: string[]): Request {
   const req: CheckRequest = { command: 'check', paths: [], format: 'text', rules: {} };
   let listRules = false;
-  for (const { name, value, positional } of options(rest)) {
+  for (const { name, value, positional, inline } of options(rest)) {
     if (positional !== undefined) {
       req.paths.push(positional);
       continue;
@@ -223,14 +229,35 @@ function parseCheck(rest: string[]): Request {
         req.rules[id] = setting;
         break;
       }
+      case '--max-warnings':
+        req.maxWarnings = maxWarningsValue(value());
+        break;
+      case '--baseline': {
+        const v = value();
+        if (v === '') throw new UsageError('--baseline needs a file name.');
+        req.baseline = v;
+        break;
+      }
+      case '--update-baseline':
+        if (inline !== undefined) throw new UsageError('--update-baseline takes no value; the file is the one --baseline names.');
+        req.updateBaseline = true;
+        break;
       default:
         if (!workspaceOption(req, name, value)) throw new UsageError(`unknown option ${name}; see tenant-policy check --help.`);
     }
   }
+  if (req.updateBaseline && req.baseline === undefined) throw new UsageError('--update-baseline needs --baseline FILE, the file to write.');
   if (listRules) return { command: 'list-rules', format: req.format === 'sarif' ? 'json' : req.format };
   if (req.paths.length === 0) throw new UsageError('check needs at least one PATH (a file, a folder, or - for standard input).');
   if (req.paths.filter((p) => p === '-').length > 1) throw new UsageError('standard input (-) can be read only once.');
   return req;
+}
+
+/** A count of warnings; -1 (ESLint's spelling of "no limit") is accepted and means no limit. */
+function maxWarningsValue(v: string): number | undefined {
+  if (v === '-1') return undefined;
+  if (!/^\d{1,9}$/.test(v)) throw new UsageError(`--max-warnings takes a number of warnings (0 or more), not ${JSON.stringify(v)}.`);
+  return Number(v);
 }
 
 function formatValue(v: string): Format {
@@ -258,6 +285,8 @@ interface Option {
   name: string;
   value: () => string;
   positional?: string;
+  /** The value given as `--name=value`, for flags that must refuse one. */
+  inline?: string;
 }
 
 /** Splits `--name value`, `--name=value`, positionals, `-` (standard input) and `--` (only PATHs after it). */
@@ -278,10 +307,12 @@ function* options(args: string[]): Generator<Option> {
     let used = false;
     yield {
       name,
+      inline,
       value: () => {
         if (inline !== undefined) return inline;
         const next = args[i + 1];
-        if (next === undefined || (next.startsWith('-') && next !== '-')) throw new UsageError(`${name} needs a value.`);
+        // A negative number is a value (`--max-warnings -1`), not the next option.
+        if (next === undefined || (next.startsWith('-') && next !== '-' && !/^-\d+$/.test(next))) throw new UsageError(`${name} needs a value.`);
         used = true;
         return next;
       },

@@ -9,7 +9,7 @@ import { InputError } from './inputs';
 export interface LoadedConfig {
   config: ProjectConfig;
   /** The file read, with its findings; undefined when none was found. */
-  file?: { display: string; abs: string; lines: LineIndex; findings: Finding[] };
+  file?: { display: string; abs: string; text: string; lines: LineIndex; findings: Finding[] };
 }
 
 export function loadConfig(explicit: string | undefined, firstPath: string, cwd: string): LoadedConfig {
@@ -24,7 +24,7 @@ export function loadConfig(explicit: string | undefined, firstPath: string, cwd:
   const { text } = decodeUtf8(bytes);
   const { config, findings } = parseConfig(text);
   const display = explicit ?? (relative(cwd, abs) || CONFIG_FILE_NAME);
-  return { config, file: { display, abs, lines: new LineIndex(text), findings } };
+  return { config, file: { display, abs, text, lines: new LineIndex(text), findings } };
 }
 
 export function findConfigFile(start: string): string | undefined {

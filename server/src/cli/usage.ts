@@ -11,7 +11,7 @@ Usage:
                                                 why a connection is allowed or denied, rule by rule
   tenant-policy diff OLD_PATH NEW_PATH | PATH --against GIT_REF
                                                 the connections a change adds, removes or changes
-  tenant-policy --list-rules [--format json]    the rule ids, their default severity and title
+  tenant-policy --list-rules [--format json]    the rule ids, their default severity, title and quick fix
   tenant-policy --help | --version
 
 Run \`tenant-policy COMMAND --help\` for the options. Documentation: ${REPOSITORY_URL}
@@ -102,19 +102,32 @@ Options:
   --inventory FILE            a cluster export (kubectl get namespaces,pods,deployments,statefulsets,
                               daemonsets -A -o yaml) whose namespaces and workloads complete the
                               workspace for the checks that need them; it is not itself reported on
+  --max-warnings N            exit 1 when more than N warnings remain (default: no limit)
+  --baseline FILE             findings listed in FILE are not reported and do not count; FILE is
+                              JSON written by --update-baseline, matched by path (relative to FILE's
+                              folder), rule, message and the text of the finding's line, so moved lines
+                              still match; the summary says how many it hid and how many entries no
+                              longer occur
+  --update-baseline           write FILE (of --baseline) from this run's errors and warnings and exit 0;
+                              entries of files outside the PATHs are kept
   --list-rules                list the rule ids and exit
   -h, --help                  show this help
 
-Exit status: 0 no errors (warnings allowed), 1 errors found, 2 bad usage or unreadable input.
+Adopting on a repository with findings: run once with --baseline FILE --update-baseline and commit
+FILE; CI then runs with --baseline FILE (and --max-warnings 0) and fails only on new findings.
+
+Exit status: 0 no errors (warnings allowed, up to --max-warnings), 1 errors found or too many warnings,
+2 bad usage, unreadable input or an unreadable baseline.
 `;
 
 export function listRulesText(): string {
   const width = Math.max(...RULES.map((r) => r.id.length));
   const sevWidth = Math.max(...RULES.map((r) => r.defaultSeverity.length));
-  return `${RULES.map((r) => `${r.id.padEnd(width)}  ${r.defaultSeverity.padEnd(sevWidth)}  ${r.title}`).join('\n')}\n`;
+  // The fix marker trails the title: the columns before it are what scripts read.
+  return `${RULES.map((r) => `${r.id.padEnd(width)}  ${r.defaultSeverity.padEnd(sevWidth)}  ${r.title}${r.hasFix ? ' [quick fix]' : ''}`).join('\n')}\n`;
 }
 
 export function listRulesJson(): string {
-  const rules = RULES.map((r) => ({ id: r.id, defaultSeverity: r.defaultSeverity as Severity, category: r.category, title: r.title, docs: ruleDocUrl(r.id) }));
+  const rules = RULES.map((r) => ({ id: r.id, defaultSeverity: r.defaultSeverity as Severity, category: r.category, title: r.title, hasFix: r.hasFix === true, docs: ruleDocUrl(r.id) }));
   return `${JSON.stringify(rules, null, 2)}\n`;
 }

@@ -10,3 +10,4 @@ export { extractFile, clearExtractCache, type FileModel, type Origin as ModelOri
 export { buildWorkspaceModel, modelFindingsForFile, type BuildOptions } from './model/assemble';
 export type { Locator } from './model/locate';
 export { Reachability } from './reachability';
+export { fixAllEdits, type FixAllResult } from './fixes/fix-all';

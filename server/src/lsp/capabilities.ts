@@ -7,6 +7,8 @@ export interface ClientFeatures {
   pullDiagnostics: boolean;
   /** The client accepts workspace/diagnostic/refresh. */
   diagnosticRefresh: boolean;
+  /** The client accepts workspace/codeLens/refresh. */
+  codeLensRefresh: boolean;
   /** The client answers workspace/configuration. */
   configuration: boolean;
   dynamicConfiguration: boolean;
@@ -15,17 +17,27 @@ export interface ClientFeatures {
   workDoneProgress: boolean;
   /** The client applies versioned `documentChanges` in a WorkspaceEdit. */
   documentChanges: boolean;
+  /** Completion items may be snippets (`${1:default}`); otherwise they are sent as plain text. */
+  snippetSupport: boolean;
+  /** The client shows nested DocumentSymbols (otherwise flat SymbolInformation). */
+  hierarchicalSymbols: boolean;
+  /** The most folding ranges the client wants per document (undefined: no limit). */
+  foldingRangeLimit: number | undefined;
 }
 
 export function clientFeatures(c: ClientCapabilities): ClientFeatures {
   return {
     pullDiagnostics: !!c.textDocument?.diagnostic,
     diagnosticRefresh: !!c.workspace?.diagnostics?.refreshSupport,
+    codeLensRefresh: !!c.workspace?.codeLens?.refreshSupport,
     configuration: !!c.workspace?.configuration,
     dynamicConfiguration: !!c.workspace?.didChangeConfiguration?.dynamicRegistration,
     dynamicWatchers: !!c.workspace?.didChangeWatchedFiles?.dynamicRegistration,
     workspaceFolders: !!c.workspace?.workspaceFolders,
     workDoneProgress: !!c.window?.workDoneProgress,
     documentChanges: !!c.workspace?.workspaceEdit?.documentChanges,
+    snippetSupport: !!c.textDocument?.completion?.completionItem?.snippetSupport,
+    hierarchicalSymbols: !!c.textDocument?.documentSymbol?.hierarchicalDocumentSymbolSupport,
+    foldingRangeLimit: c.textDocument?.foldingRange?.rangeLimit,
   };
 }

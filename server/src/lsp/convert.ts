@@ -11,9 +11,12 @@ import {
   type WorkspaceEdit,
 } from 'vscode-languageserver/node';
 import { ruleDocUrl } from '../links';
-import { ruleMeta, type Finding, type FindingTag, type LineIndex, type Severity, type Span } from '../engine';
+import { fixAllEdits, ruleMeta, type Finding, type FindingTag, type LineIndex, type Severity, type Span, type TextEdit } from '../engine';
 
 export const DIAGNOSTIC_SOURCE = 'tenant-policy';
+
+/** Our "fix all": editors run it on save (`editor.codeActionsOnSave`) or from the Source Action menu. */
+export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.tenantPolicy`;
 
 /** The rule's page, for codes in the catalogue (the same link the CLI's SARIF output gives). */
 export function ruleDocsUrl(ruleId: string): string | undefined {
@@ -78,15 +81,40 @@ export interface EditTarget {
   documentChanges: boolean;
 }
 
+/** Engine edits of one document as a WorkspaceEdit, versioned when the client takes `documentChanges`. */
+export function toWorkspaceEdit(edits: readonly TextEdit[], lines: LineIndex, target: EditTarget): WorkspaceEdit {
+  const lsp: LspTextEdit[] = edits.map((e) => ({ range: toRange(lines, e.span), newText: e.newText }));
+  return target.documentChanges
+    ? { documentChanges: [{ textDocument: { uri: target.uri, version: target.version }, edits: lsp }] }
+    : { changes: { [target.uri]: lsp } };
+}
+
 /** One quick fix per fix of the finding, each with the finding's diagnostic attached. */
 export function toCodeActions(finding: Finding, diagnostic: Diagnostic, lines: LineIndex, target: EditTarget): CodeAction[] {
   return finding.fixes.map((fix) => {
-    const edits: LspTextEdit[] = fix.edits.map((e) => ({ range: toRange(lines, e.span), newText: e.newText }));
-    const edit: WorkspaceEdit = target.documentChanges
-      ? { documentChanges: [{ textDocument: { uri: target.uri, version: target.version }, edits }] }
-      : { changes: { [target.uri]: edits } };
-    const action: CodeAction = { title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], edit };
+    const action: CodeAction = { title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], edit: toWorkspaceEdit(fix.edits, lines, target) };
     if (fix.isPreferred) action.isPreferred = true;
     return action;
   });
+}
+
+/**
+ * The file's safe fixes in one edit: `source.fixAll.tenantPolicy` (every rule), or, with `ruleId`, the
+ * quick fix "Fix all <rule> problems in this file". Undefined when there is nothing to apply, or (for one
+ * rule) when only one finding would be fixed: its own quick fix says the same.
+ */
+export function toFixAllAction(
+  findings: readonly Finding[],
+  diagnostics: readonly Diagnostic[],
+  lines: LineIndex,
+  target: EditTarget,
+  ruleId?: string,
+): CodeAction | undefined {
+  const { edits, fixed } = fixAllEdits(findings, ruleId);
+  if (edits.length === 0 || (ruleId !== undefined && fixed.length < 2)) return undefined;
+  const fixedSet = new Set(fixed);
+  const attached = diagnostics.filter((_, i) => fixedSet.has(findings[i]));
+  const edit = toWorkspaceEdit(edits, lines, target);
+  if (ruleId === undefined) return { title: 'Fix all safely fixable tenant-policy problems', kind: FIX_ALL_KIND, diagnostics: attached, edit };
+  return { title: `Fix all ${ruleId} problems in this file`, kind: CodeActionKind.QuickFix, diagnostics: attached, edit };
 }

@@ -41,7 +41,7 @@ import { WorkspaceModels, type ModelsChange } from '../workspace/workspace-model
 import { clientFeatures, type ClientFeatures } from './capabilities';
 import { FEATURES } from '../features';
 import type { FeatureContext } from '../features/types';
-import { DIAGNOSTIC_SOURCE, findingOf, isDiagnosticData, toCodeActions, toDiagnostic } from './convert';
+import { DIAGNOSTIC_SOURCE, FIX_ALL_KIND, findingOf, isDiagnosticData, toCodeActions, toDiagnostic, toFixAllAction } from './convert';
 import { checkCancelled, describeError, guardNotification, guardRequest } from './guard';
 import { readEditorSettings, SETTINGS_SECTION } from './settings';
 
@@ -144,7 +144,7 @@ class Session {
       capabilities: {
         ...Object.assign({}, ...extra),
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
         // Declared only to clients that pull: the others get publishDiagnostics, never both.
         diagnosticProvider: this.features.pullDiagnostics
           ? { identifier: DIAGNOSTIC_SOURCE, interFileDependencies: true, workspaceDiagnostics: true }
@@ -417,26 +417,45 @@ class Session {
 
   private codeActions(params: CodeActionParams, token: CancellationToken): CodeAction[] {
     const only = params.context.only;
-    if (only && !only.some((k) => k === '' || k === CodeActionKind.QuickFix || CodeActionKind.QuickFix.startsWith(`${k}.`))) return [];
+    const requested = (kind: string) => !only || only.some((k) => k === '' || k === kind || kind.startsWith(`${k}.`));
+    const quickFixes = requested(CodeActionKind.QuickFix);
+    // A source action is offered only when asked for (on save, the Source Action menu), never in the
+    // lightbulb: it edits the whole file, far from the cursor.
+    const fixAll = only !== undefined && requested(FIX_ALL_KIND);
+    if (!quickFixes && !fixAll) return [];
     const file = this.index?.get(params.textDocument.uri);
     if (!file || !file.enabled) return [];
     const { findings, diagnostics } = this.diagnosticsOf(file);
     checkCancelled(token);
     const lines = file.lines;
-    const start = lines.offsetAt(params.range.start);
-    const end = lines.offsetAt(params.range.end);
-    const chosen = new Set<Finding>();
-    for (const f of findings) if (f.fixes.length > 0 && f.span.start <= end && f.span.end >= start) chosen.add(f);
-    for (const d of params.context.diagnostics) {
-      if (d.source !== DIAGNOSTIC_SOURCE || !isDiagnosticData(d.data)) continue;
-      const f = findingOf(findings, d.data);
-      if (f && f.fixes.length > 0) chosen.add(f);
-    }
     const target = { uri: file.uri, version: file.version, documentChanges: this.features.documentChanges };
     const actions: CodeAction[] = [];
-    findings.forEach((f, i) => {
-      if (chosen.has(f)) actions.push(...toCodeActions(f, diagnostics[i], lines, target));
-    });
+    if (quickFixes) {
+      const start = lines.offsetAt(params.range.start);
+      const end = lines.offsetAt(params.range.end);
+      const chosen = new Set<Finding>();
+      for (const f of findings) if (f.fixes.length > 0 && f.span.start <= end && f.span.end >= start) chosen.add(f);
+      for (const d of params.context.diagnostics) {
+        if (d.source !== DIAGNOSTIC_SOURCE || !isDiagnosticData(d.data)) continue;
+        const f = findingOf(findings, d.data);
+        if (f && f.fixes.length > 0) chosen.add(f);
+      }
+      const rules = new Set<string>();
+      findings.forEach((f, i) => {
+        if (!chosen.has(f)) return;
+        actions.push(...toCodeActions(f, diagnostics[i], lines, target));
+        if (f.fixes.some((x) => x.fixAll)) rules.add(f.ruleId);
+      });
+      // After the fixes at the cursor, one "fix all of this kind" per rule that has more than one here.
+      for (const ruleId of rules) {
+        const all = toFixAllAction(findings, diagnostics, lines, target, ruleId);
+        if (all) actions.push(all);
+      }
+    }
+    if (fixAll) {
+      const all = toFixAllAction(findings, diagnostics, lines, target);
+      if (all) actions.push(all);
+    }
     return actions;
   }
 }

@@ -42,6 +42,7 @@ export interface ModelsOptions {
 
 const DEFAULT_DELAY_MS = 100;
 const DEFAULT_MAX_DELAY_MS = 1_000;
+const MIN_DELAY_MS = 15;
 /** Gathering the files' models yields to waiting requests after this much work. */
 const SLICE_MS = 15;
 
@@ -95,6 +96,8 @@ export class WorkspaceModels {
   private timer: NodeJS.Timeout | undefined;
   private firstPending: number | undefined;
   private building = false;
+  /** How long the last build took: the adaptive debounce waits about twice that. */
+  private lastBuildMs = DEFAULT_DELAY_MS;
   private disposed = false;
   private readonly changeEmitter = new Emitter<ModelsChange>();
   private readonly subscriptions: { dispose(): void }[] = [];
@@ -187,7 +190,9 @@ export class WorkspaceModels {
     if (this.disposed) return;
     const now = performance.now();
     this.firstPending ??= now;
-    const delay = this.options.delayMs ?? DEFAULT_DELAY_MS;
+    // A burst of keystrokes should cost one assembly, but waiting longer than a build takes only
+    // delays the result: small workspaces rebuild almost at once, large ones wait up to the default.
+    const delay = this.options.delayMs ?? Math.min(DEFAULT_DELAY_MS, Math.max(MIN_DELAY_MS, 2 * this.lastBuildMs));
     const latest = this.firstPending + (this.options.maxDelayMs ?? DEFAULT_MAX_DELAY_MS);
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {
@@ -214,6 +219,10 @@ export class WorkspaceModels {
           await this.build(group);
         } catch (e) {
           this.options.log.error(`Building the workspace model of ${group.label} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+          // Whoever waits for this build (a preview, a lens refresh) gets the last good model, not silence.
+          const built: ModelsBuilt = { folderUri: group.folderUri, stamp: group.snapshot?.stamp ?? 0 };
+          if (group.folderUri === undefined) built.looseUri = group.label;
+          this.buildEmitter.fire(built, (err) => this.options.log.error(`A model build listener failed: ${String(err)}`));
         }
       }
     } finally {
@@ -263,6 +272,7 @@ export class WorkspaceModels {
     if (files.size === 0) this.groups.delete(group.key);
     else group.snapshot = next;
 
+    this.lastBuildMs = performance.now() - started;
     const changed = this.changedFiles(group, previous, files.size === 0 ? undefined : next);
     this.options.log.debug(
       `Workspace model of ${group.label}: ${members.length} files, ${model.namespaces.size} namespaces, ${model.policies.length} policies, ${count} findings; ` +

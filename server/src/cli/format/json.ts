@@ -26,7 +26,9 @@ export class JsonFormatter implements Formatter {
     }
   }
 
-  end(_totals: Totals): void {
-    this.out.write(this.first ? ']}\n' : '\n]}\n');
+  end(totals: Totals): void {
+    // With --baseline, what it hid: a member beside `diagnostics`, so readers of that one are unaffected.
+    const baseline = totals.baseline ? `, "baseline": ${JSON.stringify({ suppressed: totals.baseline.suppressed, stale: totals.baseline.stale })}` : '';
+    this.out.write(`${this.first ? ']' : '\n]'}${baseline}}\n`);
   }
 }

@@ -2,7 +2,8 @@
 // first and `tool` follows them, because the rules to describe are known only once every file is read
 // (JSON object members have no order, so the log is the same document).
 // Regions are 1-based and count UTF-16 code units (`columnKind: utf16CodeUnits`), as the engine does;
-// artifact URIs are relative to %SRCROOT%, the working directory.
+// artifact URIs are relative to %SRCROOT%, the working directory. With --baseline, the results it lists
+// are left out (as in the other formats) and the run's properties say how many.
 import { relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ruleMeta, type Finding, type LineIndex, type Severity, type Span } from '../../engine';
@@ -27,6 +28,8 @@ export class SarifFormatter implements Formatter {
   constructor(
     private readonly out: Output,
     private readonly cwd: string,
+    /** A baseline is in use: its findings are left out, and every result reported is `new` against it. */
+    private readonly baseline = false,
   ) {}
 
   begin(): void {
@@ -44,13 +47,14 @@ export class SarifFormatter implements Formatter {
         message: { text: f.message },
         locations: [{ physicalLocation: { artifactLocation: location, region: region(r.lines, f.span) } }],
         ...(f.fixes.length > 0 ? { fixes: f.fixes.map((x) => fix(r.lines, location, x)) } : {}),
+        ...(this.baseline ? { baselineState: 'new' } : {}),
       };
       this.out.write(`${this.first ? '\n' : ',\n'}      ${JSON.stringify(result)}`);
       this.first = false;
     }
   }
 
-  end(_totals: Totals): void {
+  end(totals: Totals): void {
     const rules = this.ruleIds.map((id) => {
       const meta = ruleMeta(id);
       return {
@@ -64,7 +68,8 @@ export class SarifFormatter implements Formatter {
     const base = { '%SRCROOT%': { uri: pathToFileURL(this.cwd.endsWith(sep) ? this.cwd : `${this.cwd}${sep}`).href } };
     this.out.write(`${this.first ? '' : '\n    '}],\n`);
     this.out.write(`    "tool": ${JSON.stringify(tool)},\n`);
-    this.out.write(`    "columnKind": "utf16CodeUnits",\n    "originalUriBaseIds": ${JSON.stringify(base)}\n  }]\n}\n`);
+    const properties = totals.baseline ? `,\n    "properties": ${JSON.stringify({ baseline: { suppressed: totals.baseline.suppressed, stale: totals.baseline.stale } })}` : '';
+    this.out.write(`    "columnKind": "utf16CodeUnits",\n    "originalUriBaseIds": ${JSON.stringify(base)}${properties}\n  }]\n}\n`);
   }
 
   private indexOf(id: string): number {

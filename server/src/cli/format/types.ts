@@ -17,6 +17,13 @@ export interface Totals {
   infos: number;
   hints: number;
   files: number;
+  /** With --baseline: findings it hid (not counted above) and entries that matched nothing. */
+  baseline?: BaselineTotals;
+}
+
+export interface BaselineTotals {
+  suppressed: number;
+  stale: number;
 }
 
 export interface Formatter {

@@ -155,30 +155,6 @@ export function renderDeep(value: unknown, ctx: TemplateContext): unknown {
   return value;
 }
 
-/** Reports every placeholder other than `{{tenant.name}}` and `{{namespace}}` in keys and strings under `value`. */
-export function reportUnknownPlaceholders(value: unknown, path: Path, r: Reporting, consequence: string): void {
-  const visit = (v: unknown, p: Path): void => {
-    if (typeof v === 'string') check(v, p, false);
-    else if (Array.isArray(v)) v.forEach((x, i) => visit(x, [...p, i]));
-    else if (isObj(v)) {
-      for (const [k, x] of Object.entries(v)) {
-        check(k, [...p, k], true);
-        visit(x, [...p, k]);
-      }
-    }
-  };
-  const check = (s: string, p: Path, key: boolean): void => {
-    for (const ph of placeholders(s)) {
-      if ((KNOWN_PLACEHOLDERS as readonly string[]).includes(ph.key)) continue;
-      const span = r.textSpan?.(p, ph.raw, key) ?? r.span(p);
-      if (!span) continue;
-      r.findings.push(finding('capsule-unknown-placeholder', 'unknownPlaceholder', span,
-        `Capsule knows only {{tenant.name}} and {{namespace}}; ${ph.raw} ${consequence}`));
-    }
-  };
-  visit(value, path);
-}
-
 // ---- tenants ---------------------------------------------------------------------------------------
 
 /** One `additionalMetadataList` entry: labels (templated) for the tenant namespaces its selector picks. */
@@ -267,16 +243,13 @@ export function tenantFromValue(value: Obj, locate: Locator, r: Reporting, origi
   const additionalLabels = labelsOf(additionalMeta.labels);
   const additionalList: MetadataListEntry[] = [];
   if (Array.isArray(nsOptions.additionalMetadataList)) {
-    nsOptions.additionalMetadataList.forEach((entry, i) => {
+    nsOptions.additionalMetadataList.forEach((entry) => {
       if (!isObj(entry)) return;
       const selector = parseSelector(entry.namespaceSelector);
-      const path = at('spec', 'namespaceOptions', 'additionalMetadataList', i);
       // An unusable selector (reported by validation on its node) makes Capsule skip the entry.
       if (selector.type === 'invalid') return;
-      const labels = labelsOf(entry.labels);
-      reportUnknownPlaceholders(entry.labels, [...path, 'labels'], r,
-        'is rejected by the Tenant webhook here (it would render as an empty string).');
-      additionalList.push({ labels, selector });
+      // Placeholders other than the two Capsule knows are reported per document (capsule-template-unknown).
+      additionalList.push({ labels: labelsOf(entry.labels), selector });
     });
   }
 

@@ -14,8 +14,8 @@
 // - a direction is default-deny when the rule has rules in it, unless enableDefaultDeny says otherwise
 //   (pkg/policy/api/rule_validation.go Rule.Sanitize);
 // - the agent rejects a rule that combines two kinds of L3 peer, or icmps with toPorts, or toServices
-//   with toPorts (rule_validation.go IngressRule.sanitize / EgressRule.sanitize): the policy is not
-//   enforced at all.
+//   with toPorts, or DNS rules on ingress or without ports (rule_validation.go IngressRule.sanitize /
+//   EgressRule.sanitize, PortRule.sanitize, L7Rules.sanitize): the policy is not enforced at all.
 import { ruleMeta } from '../rules/catalog';
 import { parseCidr, prefixContains } from '../schema/syntax';
 import { parseSelector } from '../semantics/selector';
@@ -371,24 +371,12 @@ function readPeerRule(
   const at = (...segs: (string | number)[]) => [...path, ...segs];
   const k = (name: string) => (from ? `from${name}` : `to${name}`);
 
-  // The agent refuses a rule with two kinds of L3 peer (rule_validation.go: "combining %s and %s is not
-  // supported yet"), allow and deny rules alike.
-  const l3Keys = from ? L3_INGRESS : L3_EGRESS;
-  const present = l3Keys.filter((key) => listOf(r[key]).length > 0);
-  if (present.length > 1) {
-    reject(b, rejections, at(present[1]),
-      `Cilium's agent rejects this rule: it combines ${present[0]} and ${present[1]}, and Cilium supports one kind of peer per rule ("combining ${capital(present[0])} and ${capital(present[1])} is not supported yet"), so the whole policy is not enforced. Put each kind of peer in its own rule.`);
-  }
+  // A rule the agent refuses makes the whole policy ineffective; the cilium-rule-invalid rule reports it
+  // on its node, the model only records it.
+  for (const r0 of agentRejections(r, list)) rejections.push({ reason: r0.message, source: b.refUp(at(...r0.at)) });
+  const present = (from ? L3_INGRESS : L3_EGRESS).filter((key) => listOf(r[key]).length > 0);
   const icmps = listOf(r.icmps);
   const toPortsList = listOf(r.toPorts);
-  if (icmps.length > 0 && toPortsList.length > 0) {
-    reject(b, rejections, at('icmps'),
-      'Cilium\'s agent rejects this rule: icmps and toPorts cannot be in the same rule ("The ICMPs block may only be present without ToPorts"), so the whole policy is not enforced. Put them in separate rules.');
-  }
-  if (!deny && !from && listOf(r.toServices).length > 0 && toPortsList.length > 0) {
-    reject(b, rejections, at('toServices'),
-      'Cilium\'s agent rejects this rule: toServices cannot be combined with toPorts ("Combining ToServices and ToPorts is not supported yet"), so the whole policy is not enforced.');
-  }
 
   // Endpoint selectors.
   const endpoints: CiliumSelector[] = [];
@@ -508,9 +496,65 @@ function capital(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
-function reject(b: Builder, rejections: { reason: string; source?: SourceRef }[], path: Path, message: string): void {
-  b.finding('cilium-rule-rejected', 'agentRejects', path, message);
-  rejections.push({ reason: message, source: b.refUp(path) });
+/** Why Cilium's agent refuses one rule of a policy: where (relative to the rule) and in plain words. */
+export interface AgentRejection {
+  /** Path of the offending key, relative to the ingress/egress rule. */
+  at: (string | number)[];
+  messageId: 'peerKinds' | 'icmpsWithToPorts' | 'toServicesWithToPorts' | 'dnsOnIngress' | 'dnsWithoutPort';
+  message: string;
+}
+
+/**
+ * What the agent's rule validation refuses although the CRD accepts it (pkg/policy/api/rule_validation.go,
+ * SOURCES.md §4): two kinds of L3 peer in one rule ("combining %s and %s is not supported yet"), icmps
+ * with toPorts, toServices with toPorts, DNS rules on ingress ("DNS rules are not allowed on ingress") and
+ * DNS rules on a toPorts entry that lists no port ("port 53 must be specified for DNS rules"). Any of them
+ * fails the import of the whole policy, so nothing of it is enforced.
+ */
+export function agentRejections(r: Obj, list: CiliumPeerRule['list']): AgentRejection[] {
+  const out: AgentRejection[] = [];
+  const from = list.startsWith('ingress');
+  const deny = list.endsWith('Deny');
+  const l3 = from ? L3_INGRESS : L3_EGRESS;
+  const rejects = (what: string, quote: string, advice: string) =>
+    `Cilium's agent rejects this policy: ${what} ("${quote}"), so none of the policy is enforced although the API server accepted it. ${advice}`;
+  // In the order written, so that the finding sits on the second kind of peer.
+  const present = Object.keys(r).filter((key) => (l3 as readonly string[]).includes(key) && listOf(r[key]).length > 0);
+  if (present.length > 1) {
+    out.push({ at: [present[1]], messageId: 'peerKinds', message: rejects(
+      `this rule combines ${present[0]} and ${present[1]}, and Cilium allows one kind of peer per rule`,
+      `combining ${capital(present[0])} and ${capital(present[1])} is not supported yet`,
+      'Put each kind of peer in a rule of its own (same toPorts in each).') });
+  }
+  const toPorts = listOf(r.toPorts);
+  if (listOf(r.icmps).length > 0 && toPorts.length > 0) {
+    out.push({ at: ['icmps'], messageId: 'icmpsWithToPorts', message: rejects(
+      'icmps and toPorts cannot be in the same rule',
+      'The ICMPs block may only be present without ToPorts',
+      'Put them in two rules with the same peers.') });
+  }
+  if (!deny && !from && listOf(r.toServices).length > 0 && toPorts.length > 0) {
+    out.push({ at: ['toServices'], messageId: 'toServicesWithToPorts', message: rejects(
+      'toServices cannot be combined with toPorts',
+      'Combining ToServices and ToPorts is not supported yet',
+      'Select the service\'s pods with toEndpoints instead, or drop toPorts.') });
+  }
+  toPorts.forEach((pr, j) => {
+    if (!isObj(pr) || !isObj(pr.rules) || listOf(pr.rules.dns).length === 0) return;
+    const at = ['toPorts', j, 'rules', 'dns'];
+    if (from) {
+      out.push({ at, messageId: 'dnsOnIngress', message: rejects(
+        'DNS rules filter the queries a pod sends, so they exist only in egress rules',
+        'DNS rules are not allowed on ingress',
+        'Move the DNS rule to an egress rule towards the DNS servers.') });
+    } else if (listOf(pr.ports).length === 0) {
+      out.push({ at, messageId: 'dnsWithoutPort', message: rejects(
+        'DNS rules need the DNS port listed in the same toPorts entry',
+        'port 53 must be specified for DNS rules',
+        'List port 53 in this entry (UDP and TCP, or ANY).') });
+    }
+  });
+  return out;
 }
 
 function readPort(b: Builder, port: unknown, path: Path, unmodelled: SourceRef[]): PortSpec | undefined {

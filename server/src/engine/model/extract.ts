@@ -13,7 +13,6 @@ import {
   labelsOf,
   NAME_LABEL,
   parseSelector,
-  reportUnknownPlaceholders,
   tenantFromValue,
   type Obj,
   type ParsedSelector,
@@ -486,7 +485,6 @@ function replicationSource(
     if (Array.isArray(res.rawItems)) {
       res.rawItems.forEach((item, j) => {
         const path: Path = [...at, 'rawItems', j];
-        reportUnknownPlaceholders(item, path, r, 'renders as an empty string (Capsule does not report it), so the object Capsule creates differs from what is written here.');
         const itemKind = isObj(item) ? item.kind : undefined;
         if (typeof itemKind !== 'string' || !POLICY_KINDS.has(itemKind)) return;
         rawItems.push({ resource: i, index: j, value: item, path: [...base, ...path], source: locate(path) ?? source.source });

@@ -5,6 +5,7 @@ import type { ErrorObject } from 'ajv';
 import { isScalar } from 'yaml';
 import type { Fix } from '../types';
 import { closest } from './suggest';
+import { ciliumSlip } from '../rules/cilium-field-misplaced';
 import { fieldName, humanPath, scalarText, show, type Reporter, type Seg } from './report';
 
 export interface SchemaErrorContext {
@@ -163,6 +164,9 @@ function reportOne(ctx: SchemaErrorContext, e: Err): void {
       const prop = String(params.additionalProperty);
       // Strategic-merge directives ($patch, $retainKeys, $setElementOrder/…) are what make a patch.
       if (ctx.isPatch && prop.startsWith('$')) return;
+      // A known Cilium slip (toEndpoints under ingress, fromNamespaces…) gets one diagnostic with the
+      // right fix from cilium-field-misplaced, not a "closest key" guess.
+      if (ciliumSlip(ctx.kind, segs, prop)) return;
       const properties = (e.parentSchema?.properties ?? {}) as Record<string, unknown>;
       const candidates = Object.keys(properties);
       const present = data && typeof data === 'object' ? (data as Record<string, unknown>) : {};
