@@ -69,6 +69,8 @@ export interface PreviewRule {
   externals: { range: string; ports: PortsText }[];
   /** Remarks: parts not modelled, IPv6 blocks, named ports unresolved… */
   notes: string[];
+  /** A part of this rule is not modelled (Cilium L7, toFQDNs, an unreadable selector): it may admit more or less. */
+  uncertain?: boolean;
 }
 
 export interface PreviewPolicy {
@@ -86,6 +88,8 @@ export interface PreviewPolicy {
   /** Directions the policy puts its pods into default-deny for: what no rule admits is denied. */
   isolates: { ingress: boolean; egress: boolean };
   rules: PreviewRule[];
+  /** Some verdict about the pods it selects depends on a part of a policy that is not modelled. */
+  uncertain?: boolean;
 }
 
 export interface MatrixNamespace {
@@ -94,6 +98,11 @@ export interface MatrixNamespace {
   workloads: number;
   /** One of the configuration's platformNamespaces. */
   platform?: boolean;
+  /**
+   * The namespace declares no workloads: its cells say what a new pod without labels there would get
+   * (as `explain` does), not what declared pods get.
+   */
+  hypothetical?: boolean;
 }
 
 export interface MatrixCell {
@@ -154,6 +163,9 @@ export interface ExplainStep {
   ports: PortsText;
   /** The responsible policies and rules, each a link. */
   by: { label: string; location?: PreviewLocation }[];
+  /** The workloads the step is about (`ns/name`; `ns/*` for a namespace without workloads). */
+  src?: string;
+  dst?: string;
 }
 
 export interface ExplainResult {
@@ -176,6 +188,8 @@ export namespace ExplainRequest {
 export interface ModelChangedParams {
   /** Documents whose model changed (every modelled file of the folder); the client matches its panel's. */
   folderUri?: string;
+  /** For a document outside every workspace folder (modelled alone): that document. */
+  uri?: string;
   stamp: number;
 }
 
