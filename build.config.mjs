@@ -17,4 +17,5 @@ export const BUNDLES = {
   client: { ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] },
   server: { ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' },
   cli: { ...common, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  webview: { ...common, platform: 'browser', target: 'es2022', format: 'iife', entryPoints: ['client/webview/main.ts'], outfile: 'dist/webview.js' },
 };

@@ -58,10 +58,15 @@ export class Ctx implements vscode.Disposable {
   private clientSubscriptions: vscode.Disposable[] = [];
 
   constructor(
-    private readonly extension: vscode.ExtensionContext,
+    readonly extension: vscode.ExtensionContext,
     readonly output: vscode.LogOutputChannel,
     readonly status: StatusItem,
   ) {}
+
+  /** The running (or starting) language client, for the preview panel's requests. */
+  get languageClient(): LanguageClient | undefined {
+    return this.client;
+  }
 
   /**
    * Starts a language client if none runs, without waiting for the server: the status bar item follows

@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { COMMANDS, SHOW_OUTPUT } from './commands';
 import { CLIENT_NAME, Ctx } from './ctx';
+import { registerPreview } from './preview/panel';
 import { StatusItem } from './status';
 
 let ctx: Ctx | undefined;
@@ -11,7 +12,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const output = vscode.window.createOutputChannel(CLIENT_NAME, { log: true });
   const status = new StatusItem(SHOW_OUTPUT);
   ctx = new Ctx(context, output, status);
-  context.subscriptions.push(output, status, ctx);
+  context.subscriptions.push(output, status, ctx, registerPreview(ctx));
   for (const [id, factory] of Object.entries(COMMANDS)) {
     context.subscriptions.push(vscode.commands.registerCommand(id, factory(ctx)));
   }

@@ -21,7 +21,7 @@ test('main is the client bundle esbuild writes', async () => {
 });
 
 test('activates on YAML files and in workspaces with a .tenant-policy.yaml', () => {
-  assert.deepEqual(pkg.activationEvents, ['onLanguage:yaml', 'workspaceContains:**/.tenant-policy.yaml']);
+  assert.deepEqual(pkg.activationEvents, ['onLanguage:yaml', 'workspaceContains:**/.tenant-policy.yaml', 'onWebviewPanel:tenantPolicy.preview']);
 });
 
 test('targets VS Code 1.82, what vscode-languageclient 9 and @types/vscode require', () => {

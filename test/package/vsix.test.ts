@@ -33,7 +33,7 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 /** Everything the package is made from; the .vsix is rebuilt when any of it is newer. */
 const INPUTS = [
   'package.json', 'esbuild.mjs', 'build.config.mjs', '.vscodeignore', 'README.md', 'CHANGELOG.md', 'LICENSE',
-  'client/src', 'server/src', 'schemas', 'docs/rules', 'images',
+  'client/src', 'client/webview', 'server/src', 'schemas', 'docs/rules', 'images',
 ];
 
 /** Folders shipped whole by the allow-list in .vscodeignore. */
@@ -59,7 +59,7 @@ function ensureVsix(): void {
 function expectedEntries(): string[] {
   const files = [
     'package.json', 'readme.md', 'changelog.md', 'LICENSE.txt',
-    'dist/client.js', 'dist/server.js', 'dist/cli.js', 'images/icon.png',
+    'dist/client.js', 'dist/server.js', 'dist/cli.js', 'dist/webview.js', 'dist/webview.css', 'images/icon.png',
     ...SHIPPED_TREES.flatMap((t) => walk(join(root, t))).map((f) => relative(root, f).split(sep).join('/')),
   ];
   return ['[Content_Types].xml', 'extension.vsixmanifest', ...files.map((f) => `extension/${f}`)].sort();
@@ -338,7 +338,7 @@ describe('the packaged client with a server that dies at once', () => {
     assert.ok(isError(status(h.fake)), status(h.fake).text);
     assert.equal(h.fake.messages.length, 1, h.fake.messages.join('\n'));
     assert.match(outputText(), /stopped while starting/);
-    assert.equal(h.fake.commands.size, 2);
+    assert.equal(h.fake.commands.size, 3);
     assert.equal(h.servers.length, 1, 'one server process');
   });
 
@@ -371,7 +371,7 @@ describe('the packaged client with a server that never answers initialize', () =
   test('activate returns at once and the status says the server is starting', async () => {
     const forked = h.nextServer();
     h.extension.activate(h.context);
-    assert.equal(h.fake.commands.size, 2);
+    assert.equal(h.fake.commands.size, 3);
     await forked;
     assert.match(status(h.fake).text, /^\$\(sync~spin\) Tenant Policy$/);
   });
