@@ -280,7 +280,7 @@ export function tenantFromValue(value: Obj, locate: Locator, r: Reporting, origi
 }
 
 /** MetadataRule.MatchesGroupVersionKind for core/v1 Namespace: named in `kinds`, core group allowed. */
-function targetsNamespaces(m: Obj): boolean {
+export function targetsNamespaces(m: Obj): boolean {
   const kinds = Array.isArray(m.kinds) ? m.kinds : [];
   if (!kinds.some((k) => typeof k === 'string' && k.trim() === 'Namespace')) return false;
   const groups = Array.isArray(m.apiGroups) ? m.apiGroups.filter((g): g is string => typeof g === 'string') : [];
@@ -288,7 +288,7 @@ function targetsNamespaces(m: Obj): boolean {
 }
 
 /** pkg/api/rules MetadataKeyExpression: `*` (not after `.`) is a wildcard; the rest is a regexp, anchored. */
-function metadataKeyExpression(selector: string): string {
+export function metadataKeyExpression(selector: string): string {
   let e = '';
   for (let i = 0; i < selector.length; i++) {
     const c = selector[i];

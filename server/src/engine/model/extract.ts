@@ -122,9 +122,10 @@ export function extractionCount(): number {
   return extracted;
 }
 
-export function extractFile(file: FileAnalysis, origin: Origin): FileModel {
-  const out: FileModel = {
-    uri: file.uri,
+/** A FileModel that declares nothing yet (rules add synthetic files, e.g. probe namespaces). */
+export function emptyFileModel(uri: string, origin: Origin): FileModel {
+  return {
+    uri,
     origin,
     namespaces: [],
     workloads: [],
@@ -136,6 +137,10 @@ export function extractFile(file: FileAnalysis, origin: Origin): FileModel {
     findings: [],
     places: [],
   };
+}
+
+export function extractFile(file: FileAnalysis, origin: Origin): FileModel {
+  const out = emptyFileModel(file.uri, origin);
   const referenced = new Set<string>();
   for (const doc of file.documents) {
     out.places.push({ uri: file.uri, parsed: doc.parsed, offset: doc.chunk.start });

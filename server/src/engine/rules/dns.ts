@@ -20,7 +20,7 @@ import type { DnsConfig, ProjectConfig } from '../config';
 import { buildWorkspaceModel } from '../model/assemble';
 import { finding, isObj, NAME_LABEL, renderDeep, TENANT_LABEL, type Obj } from '../model/capsule';
 import { NAMESPACE_LABELS_PREFIX, POD_NAMESPACE_LABEL, splitLabelKey } from '../model/cilium';
-import type { FileModel } from '../model/extract';
+import { emptyFileModel, type FileModel } from '../model/extract';
 import { findNode, findingSpan, nodeSpan, type DocumentPlace, type Path } from '../model/locate';
 import type { Labels, NetworkPolicyModel, Protocol, Workload } from '../model/types';
 import type { Endpoint, IpRange, PolicyEffect, RuleContribution, WorkspaceModel } from '../model/workspace';
@@ -130,19 +130,7 @@ function probeModel(ctx: WorkspaceRuleContext): { model: WorkspaceModel; namespa
     namespaces.set(name, tenant);
     return { name, labels: { [NAME_LABEL]: name, [TENANT_LABEL]: tenant }, origin: 'declared' as const, source: { uri, span: { start: 0, end: 0 } }, ownerTenant: tenant };
   });
-  const probe: FileModel = {
-    uri,
-    origin: 'declared',
-    namespaces: decls,
-    workloads: [],
-    tenants: [],
-    networkPolicies: [],
-    ciliumPolicies: [],
-    replications: [],
-    referencedNamespaces: [],
-    findings: [],
-    places: [],
-  };
+  const probe: FileModel = { ...emptyFileModel(uri, 'declared'), namespaces: decls };
   return { model: buildWorkspaceModel([...ctx.files, probe]), namespaces };
 }
 

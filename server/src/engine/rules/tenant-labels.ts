@@ -15,7 +15,7 @@
 import { isMap, isScalar, isSeq } from 'yaml';
 import type { TenantDecl, FileModel } from '../model/extract';
 import { findNode, type DocumentPlace, type Path } from '../model/locate';
-import { isObj, labelsOf, NAME_LABEL, parseSelector, renderTemplate, TENANT_LABEL, type Obj, type ParsedSelector } from '../model/capsule';
+import { isObj, labelsOf, metadataKeyExpression, NAME_LABEL, parseSelector, renderTemplate, targetsNamespaces, TENANT_LABEL, type Obj, type ParsedSelector } from '../model/capsule';
 import { toPlain, type YamlNode } from '../parse/document';
 import { reportablePlaceholders } from '../schema/templates';
 import type { TextEdit } from '../types';
@@ -240,24 +240,6 @@ export function selectsEveryNamespace(sel: ParsedSelector, tenant: string): bool
     return false;
   }
   return true;
-}
-
-/** MetadataRule.MatchesGroupVersionKind for core/v1 Namespace: named in `kinds`, core group allowed. */
-function targetsNamespaces(m: Obj): boolean {
-  const kinds = Array.isArray(m.kinds) ? m.kinds : [];
-  if (!kinds.some((k) => typeof k === 'string' && k.trim() === 'Namespace')) return false;
-  const groups = Array.isArray(m.apiGroups) ? m.apiGroups.filter((g): g is string => typeof g === 'string') : [];
-  return groups.length === 0 || groups.some((g) => g === '' || g === 'v1' || g === '*');
-}
-
-/** pkg/api/rules MetadataKeyExpression: `*` (not after `.`) is a wildcard; the rest is a regexp, anchored. */
-function metadataKeyExpression(selector: string): string {
-  let e = '';
-  for (let i = 0; i < selector.length; i++) {
-    const c = selector[i];
-    e += c === '*' && (i === 0 || selector[i - 1] !== '.') ? '.*' : c;
-  }
-  return `^(?:${e})$`;
 }
 
 // ---- RE2 → JavaScript ------------------------------------------------------------------------------
