@@ -62,6 +62,8 @@ interface Snapshot {
   stamp: number;
   /** By uriKey: every file the model was built from. */
   files: Map<string, ModelledFile>;
+  /** The files' models the model was assembled from (rules and features that read the documents). */
+  fileModels: readonly FileModel[];
 }
 
 interface Group {
@@ -125,9 +127,9 @@ export class WorkspaceModels {
    * The model a file belongs to (its folder's, or its own outside every folder) with the build's stamp;
    * undefined until the first build that included it.
    */
-  modelForFile(file: IndexedFile): { model: WorkspaceModel; stamp: number } | undefined {
+  modelForFile(file: IndexedFile): { model: WorkspaceModel; stamp: number; files: readonly FileModel[] } | undefined {
     const snapshot = this.groups.get(groupKeyOf(file))?.snapshot;
-    return snapshot && { model: snapshot.model, stamp: snapshot.stamp };
+    return snapshot && { model: snapshot.model, stamp: snapshot.stamp, files: snapshot.fileModels };
   }
 
   /** True while a rebuild is scheduled or running for the file's group (results may be stale). */
@@ -266,7 +268,7 @@ export class WorkspaceModels {
     }
 
     const previous = group.snapshot;
-    const next: Snapshot = { model, stamp: ++buildStamp, files };
+    const next: Snapshot = { model, stamp: ++buildStamp, files, fileModels: models };
     for (const key of previous?.files.keys() ?? []) if (this.memberOf.get(key) === group.key) this.memberOf.delete(key);
     for (const key of files.keys()) this.memberOf.set(key, group.key);
     if (files.size === 0) this.groups.delete(group.key);

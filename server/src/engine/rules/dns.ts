@@ -30,7 +30,10 @@ import { cidrRange, parseIpv4, rangeText } from '../semantics/ip';
 import { matchesSelector, selectorText } from '../semantics/selector';
 import type { Finding, Fix, Span } from '../types';
 import { dnsFixes, portEntries, type FixTarget, type PortEntry } from './dns-egress-fix';
+import { ciliumRulePath, networkPolicyOf, objectPathAt, probePods, type ProbePod } from './probes';
 import type { WorkspaceRuleContext } from './types';
+
+export { networkPolicyOf, objectPathAt } from './probes';
 
 export const DNS_EGRESS_MISSING = 'dns-egress-missing';
 export const DNS_EGRESS_UDP_ONLY = 'dns-egress-udp-only';
@@ -270,7 +273,7 @@ function collectSubjects(ctx: WorkspaceRuleContext, model: WorkspaceModel, egres
   }
   const seen = new Set<string>();
   for (const effect of egressPolicies) {
-    for (const h of hypotheticalPods(ctx, model, effect, withWorkloads)) {
+    for (const h of probePods(ctx, model, effect, withWorkloads).map(hypothetical)) {
       if (isDnsPod(h.workload, dns) || !effect.selects(h.workload)) continue;
       if (only && !only.has(h.workload.namespace)) continue;
       if (only) h.newNamespaceOf = only.get(h.workload.namespace);
@@ -283,93 +286,8 @@ function collectSubjects(ctx: WorkspaceRuleContext, model: WorkspaceModel, egres
   return out;
 }
 
-function hypothetical(namespace: string, labels: Labels, selector: string): Subject {
-  const workload: Workload = { id: `${namespace}/(any pod)`, namespace, name: '(any pod)', kind: 'Pod', labels, ports: [], origin: 'inventory' };
-  return { workload, hypothetical: true, description: selector === 'all' ? 'every pod' : `pods matching ${selector}` };
-}
-
-function hypotheticalPods(ctx: WorkspaceRuleContext, model: WorkspaceModel, effect: PolicyEffect, withWorkloads: ReadonlySet<string>): Subject[] {
-  const np = networkPolicyOf(effect);
-  if (np) {
-    if (withWorkloads.has(np.namespace) || np.podSelector.invalid) return [];
-    return [hypothetical(np.namespace, minimalLabels(np.podSelector.matchLabels, np.podSelector.matchExpressions), selectorText(np.podSelector))];
-  }
-  if (!effect.kind.startsWith('Cilium')) return [];
-  const slash = effect.id.indexOf('/');
-  const namespace = effect.kind === 'CiliumNetworkPolicy' && slash > 0 ? effect.id.slice(0, slash) : undefined;
-  const place = ctx.placeOf(effect.source);
-  const at = place && objectPathAt(place, effect.source.span.start - place.offset);
-  if (!place || !at) return [];
-  const found = findNode(place.parsed, [...at, ...ciliumRulePath(place, at, effect.id)]);
-  let rule = found?.node ? toPlain(found.node).value : undefined;
-  if (!isObj(rule) || !isObj(rule.endpointSelector)) return [];
-  if (namespace !== undefined) rule = renderDeep(rule, { tenantName: model.namespaces.get(namespace)?.tenant ?? '', namespace }) as Obj;
-  const sel = ciliumPodSelector((rule as Obj).endpointSelector as Obj);
-  if (!sel) return [];
-  let namespaces: string[];
-  if (namespace !== undefined) namespaces = sel.namespace === undefined || sel.namespace === namespace ? [namespace] : [];
-  else if (sel.namespace !== undefined) namespaces = [sel.namespace];
-  else {
-    // A clusterwide policy: a pod in every namespace the workspace knows, or in `default` when it knows none.
-    namespaces = [...model.namespaces.keys()];
-    if (namespaces.length === 0) namespaces = ['default'];
-  }
-  return namespaces.filter((ns) => !withWorkloads.has(ns)).map((ns) => hypothetical(ns, sel.labels, sel.text));
-}
-
-export function networkPolicyOf(effect: PolicyEffect): NetworkPolicyModel | undefined {
-  const o = effect.origin as NetworkPolicyModel | undefined;
-  return effect.kind === 'NetworkPolicy' && o?.kind === 'NetworkPolicy' ? o : undefined;
-}
-
-/** Labels that satisfy a selector with as little as possible: what every selected pod carries. */
-function minimalLabels(matchLabels: Labels, expressions: readonly { key: string; operator: string; values: string[] }[]): Labels {
-  const labels: Labels = { ...matchLabels };
-  for (const r of expressions) {
-    if (r.key in labels) continue;
-    if (r.operator === 'In' && r.values.length > 0) labels[r.key] = r.values[0];
-    else if (r.operator === 'Exists') labels[r.key] = 'true';
-  }
-  return labels;
-}
-
-/** A Cilium endpointSelector as pod labels: the pinned namespace, the pod labels, and a readable text. */
-function ciliumPodSelector(sel: Obj): { namespace?: string; labels: Labels; text: string } | undefined {
-  const labels: Labels = {};
-  const text: string[] = [];
-  let namespace: string | undefined;
-  const expressions: { key: string; operator: string; values: string[] }[] = [];
-  const take = (written: string): string | undefined => {
-    const { source, key } = splitLabelKey(written);
-    // Selectors on reserved labels (host policies) or namespace labels do not describe a pod we can make.
-    if (source !== 'k8s' && source !== 'any') return undefined;
-    return key;
-  };
-  for (const [k, v] of Object.entries(isObj(sel.matchLabels) ? sel.matchLabels : {})) {
-    const key = take(k);
-    if (key === undefined || typeof v !== 'string') return undefined;
-    if (key === POD_NAMESPACE_LABEL) namespace = v;
-    else if (key.startsWith(NAMESPACE_LABELS_PREFIX)) return undefined;
-    else {
-      labels[key] = v;
-      text.push(`${key}=${v}`);
-    }
-  }
-  for (const e of Array.isArray(sel.matchExpressions) ? sel.matchExpressions : []) {
-    if (!isObj(e) || typeof e.key !== 'string' || typeof e.operator !== 'string') return undefined;
-    const key = take(e.key);
-    if (key === undefined || key.startsWith(NAMESPACE_LABELS_PREFIX)) return undefined;
-    const values = Array.isArray(e.values) ? e.values.filter((x): x is string => typeof x === 'string') : [];
-    if (key === POD_NAMESPACE_LABEL) {
-      if (e.operator === 'In' && values.length === 1) namespace = values[0];
-      else return undefined;
-      continue;
-    }
-    expressions.push({ key, operator: e.operator, values });
-    text.push(e.operator === 'Exists' ? key : e.operator === 'DoesNotExist' ? `!${key}` : `${key} ${e.operator === 'In' ? 'in' : 'notin'} (${values.join(',')})`);
-  }
-  Object.assign(labels, minimalLabels({}, expressions.filter((x) => !(x.key in labels))));
-  return { namespace, labels, text: text.length === 0 ? 'all' : text.join(', ') };
+function hypothetical(p: ProbePod): Subject {
+  return { workload: p.workload, hypothetical: true, description: p.selector === 'all' ? 'every pod' : `pods matching ${p.selector}` };
 }
 
 /** What the subject's policies allow towards an endpoint on egress, Cilium deny rules taken away. */
@@ -463,21 +381,6 @@ function nodePathAt(place: DocumentPlace, local: number): Path | undefined {
     if (node.range && node.range[0] === local) return path;
   }
   return undefined;
-}
-
-/** The path of the shallowest node that starts at a local offset (a policy, a Tenant item, a rawItem). */
-export function objectPathAt(place: DocumentPlace, local: number): Path | undefined {
-  for (const { node, path } of walkNodes(place.parsed.doc.contents as YamlNode | null)) {
-    if (node.range && node.range[0] === local && isMap(node)) return path;
-  }
-  return undefined;
-}
-
-function ciliumRulePath(place: DocumentPlace, objectPath: Path, id: string): Path {
-  const m = /#specs\[(\d+)\]$/.exec(id);
-  if (m) return ['specs', Number(m[1])];
-  if (id.endsWith('#spec')) return ['spec'];
-  return isMap(findNode(place.parsed, [...objectPath, 'spec'])?.node) ? ['spec'] : ['specs', 0];
 }
 
 function locatePolicy(ctx: WorkspaceRuleContext, effect: PolicyEffect): Place | undefined {

@@ -47,7 +47,7 @@ function reportOpenKeys(ctx: WorkspaceRuleContext, policy: TenantLabelPolicy): v
   let f;
   if (enforce.length > 0) {
     f = finding(PSA_LABEL_OVERRIDABLE, 'enforceOverridable', span,
-      `Owners of tenant ${policy.name} can set ${names(enforce)} on their own namespaces: the Tenant neither stamps nor forbids ${enforce.length === 1 ? 'it' : 'them'}. An owner can label a namespace enforce: privileged (or pin enforce-version to an old, weaker check set) and run pods Pod Security would refuse. ${capital(how)}.`
+      `Owners of tenant ${policy.name} can set ${names(enforce)} on their own namespaces: the Tenant neither stamps nor forbids ${enforce.length === 1 ? 'it' : 'them'}. ${enforceRisk(enforce.map((x) => x.k))} ${capital(how)}.`
       + (reporting.length ? ` Also open: ${names(reporting)}.` : '')
       + (notes.length ? ` Note: ${notes.join('; ')}.` : ''));
   } else {
@@ -125,4 +125,13 @@ function reportSelectedStamps(ctx: WorkspaceRuleContext, policy: TenantLabelPoli
         `In Tenant ${policy.name}, ${entry.what} stamps Pod Security labels (${psa}) on the namespaces this selector picks, and it keys on "${k.key}", a label owners of ${policy.name} can set: an owner picks the profile by labelling the namespace (or drops out of it). Key the selector on a label owners cannot set (forbid "${k.key}" in the Tenant, or select by kubernetes.io/metadata.name), or stamp the labels on every namespace.`));
     }
   }
+}
+
+/** What an owner gains from the open enforce keys: the level itself, or only the version of its checks. */
+function enforceRisk(keys: readonly string[]): string {
+  const level = keys.some((k) => k.endsWith('/enforce'));
+  const version = keys.some((k) => k.endsWith('/enforce-version'));
+  if (level && version) return 'An owner can label a namespace enforce: privileged (or pin enforce-version to an old, weaker check set) and run pods Pod Security would refuse.';
+  if (level) return 'An owner can label a namespace enforce: privileged and run pods Pod Security would refuse.';
+  return 'The level is protected, but an owner can pin enforce-version to an old Kubernetes release, whose weaker checks then let through pods the current level refuses.';
 }
