@@ -184,8 +184,10 @@ function walkSelectorsAndLabels(ctx: RuleContext, node: unknown, path: Seg[], pa
     return;
   }
   // Every `metadata` in a Kubernetes object is ObjectMeta (the object's, a pod template's, a claim
-  // template's); in Cilium policies only the object's own.
-  if (parentKey === 'metadata' && isObj(node.labels) && (style === 'kubernetes' || path.length === ctx.base.length + 1)) {
+  // template's); in Cilium policies only the object's own. A list item under `metadata` is not (Capsule's
+  // rules[].enforce.metadata[] holds key expressions such as `example.com/*`).
+  const inList = typeof path[path.length - 1] === 'number';
+  if (parentKey === 'metadata' && !inList && isObj(node.labels) && (style === 'kubernetes' || path.length === ctx.base.length + 1)) {
     checkLabelMap(ctx, node.labels, [...path, 'labels'], 'label');
   }
   for (const key in node) {
