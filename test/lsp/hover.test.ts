@@ -4,6 +4,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Hover, Position } from 'vscode-languageserver-protocol/node';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { TestClient, tempWorkspace, type TempWorkspace } from './client';
 
 const WORKSPACE: Record<string, string> = {
@@ -152,9 +154,111 @@ test('a diagnostic: its rule, why and rule page', async () => {
   const broken = POLICY.replace('protocol: TCP', 'protocol: TPC');
   const uri = ws.uri('broken.yaml');
   await client.open(uri, broken);
+  const diagnostics = await client.diagnostics(uri);
+  const schema = diagnostics.find((d) => d.code === 'schema');
+  assert.ok(schema, JSON.stringify(diagnostics));
   const text = await hover(uri, at(broken, 'TPC', 1));
   assert.match(text, /\*\*schema\*\* \(error\)/);
+  // The first paragraph of "Why it matters" in docs/rules/schema.md, markdown kept, with the list it introduces.
+  const page = readFileSync(join(__dirname, '..', '..', 'docs', 'rules', 'schema.md'), 'utf8');
+  const why = page.slice(page.indexOf('## Why it matters')).split('\n\n')[1].replace(/\n/g, ' ');
+  assert.ok(text.includes(why), `${why}\n--- in ---\n${text}`);
+  assert.match(text, /\*\*Unknown fields are dropped\*\*/);
+  assert.doesNotMatch(text, /## How to fix/);
+  // Not the message: the editor shows it with the diagnostic already.
+  assert.ok(!text.includes(schema.message), text);
   assert.match(text, /\[Rule documentation\]\(https:[^)]*docs\/rules\/schema\.md\)/);
+});
+
+// One verdict for "can owners set this label": the hover's and spoofable-namespace-label's, from the
+// Tenant's stamped keys (additionalMetadata), RE2 patterns (`\A` is Go's start of text) and v1beta1 annotations.
+test('label verdicts agree with spoofable-namespace-label: stamped, RE2 and annotation keys cannot be set', async () => {
+  const tenants = `apiVersion: capsule.clastix.io/v1beta2
+kind: Tenant
+metadata:
+  name: oil
+spec:
+  owners:
+    - kind: User
+      name: carol
+  namespaceOptions:
+    additionalMetadata:
+      labels:
+        zone: blue
+    forbiddenLabels:
+      deniedRegex: '\\Aenv\\z'
+---
+apiVersion: capsule.clastix.io/v1beta1
+kind: Tenant
+metadata:
+  name: gas
+  annotations:
+    capsule.clastix.io/forbidden-namespace-labels: zone,env,tier
+spec:
+  owners:
+    - kind: User
+      name: dave
+`;
+  const policy = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: by-labels
+  namespace: oil-prod
+spec:
+  podSelector: {}
+  ingress:
+    - from:
+        - namespaceSelector:
+            matchLabels:
+              zone: blue
+    - from:
+        - namespaceSelector:
+            matchExpressions:
+              - key: env
+                operator: In
+                values: [prod]
+    - from:
+        - namespaceSelector:
+            matchLabels:
+              tier: gold
+`;
+  const own = tempWorkspace({ 'tenants.yaml': tenants, 'policy.yaml': policy });
+  const c = await TestClient.start({ folders: [own.root] });
+  try {
+    const uri = own.uri('policy.yaml');
+    await c.open(uri, policy);
+    // The rule runs in the workspace model: pull again after each refresh until the model's findings are in.
+    let report = await c.pull(uri);
+    while (report.kind === 'full' && !report.items.some((d) => d.code === 'spoofable-namespace-label')) {
+      const seen = c.refreshes.all.length;
+      await c.refreshes.some('a refresh after the model build', (n) => n > seen);
+      report = await c.pull(uri);
+    }
+    assert.equal(report.kind, 'full');
+    const spoofable = report.kind === 'full' ? report.items.filter((d) => d.code === 'spoofable-namespace-label') : [];
+    const lineOf = (needle: string) => at(policy, needle).line;
+    // The rule: `zone` (stamped for oil, forbidden for gas) and `env` (RE2 for oil, annotation for gas)
+    // are safe; `tier` is settable by oil's owners.
+    assert.deepEqual(spoofable.map((d) => d.range.start.line), [lineOf('tier: gold')], JSON.stringify(spoofable));
+    const read = async (p: Position) => {
+      const h = await c.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: p });
+      const v = h?.contents;
+      return !v ? '' : typeof v === 'string' ? v : 'value' in v ? v.value : '';
+    };
+    const zone = await read(at(policy, 'zone: blue', 1));
+    assert.match(zone, /stamped by Capsule on every namespace of oil: owners cannot set it/);
+    assert.match(zone, /forbidden for gas: owners cannot set it/);
+    assert.doesNotMatch(zone, /can set it on their namespaces/);
+    const env = await read(at(policy, 'key: env', 6));
+    assert.match(env, /forbidden for oil, gas: owners cannot set it/);
+    assert.doesNotMatch(env, /can set it on their namespaces/);
+    const tier = await read(at(policy, 'tier: gold', 1));
+    assert.match(tier, /owners of 1 tenant can set it[^\n]*oil/);
+    assert.match(tier, /forbidden for gas/);
+  } finally {
+    await c.shutdown();
+    own.dispose();
+  }
 });
 
 test('a Namespace document: isolation, policies, who reaches it', async () => {

@@ -11,3 +11,4 @@ export { buildWorkspaceModel, modelFindingsForFile, type BuildOptions } from './
 export type { Locator } from './model/locate';
 export { Reachability } from './reachability';
 export { fixAllEdits, type FixAllResult } from './fixes/fix-all';
+export { workspaceRuleSteps } from './rules/run';

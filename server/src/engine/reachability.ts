@@ -575,6 +575,14 @@ export class Reachability {
     return out;
   }
 
+  /**
+   * Why one pod may reach another, for pods the inputs need not declare: a rule probing what the pods a
+   * policy selects in a namespace without workloads would get (`hypothetical` marks them).
+   */
+  explainPods(src: { workload: Workload; hypothetical?: boolean }, dst: { workload: Workload; hypothetical?: boolean }, port?: { protocol: Protocol; port: number }): Explanation {
+    return this.explainPair({ type: 'workload', ...src }, { type: 'workload', ...dst }, port);
+  }
+
   private resolve(ref: EndpointRef, role: 'src' | 'dst'): (Endpoint & { hypothetical?: boolean })[] {
     const ev = this.ev;
     if ('external' in ref) {
@@ -644,7 +652,10 @@ export class Reachability {
       notes.add('which workloads some policy of this namespace selects is uncertain (an unreadable podSelector)');
       uncertain.push(...this.scopeSources(c));
     }
-    if (subject.hypothetical) notes.add(`${w.namespace} has no workloads in the inputs: this is what a pod without labels there would get`);
+    if (subject.hypothetical) {
+      const labels = Object.entries(w.labels).map(([k, v]) => `${k}=${v}`).join(', ');
+      notes.add(`${w.namespace} has no workloads in the inputs: this is what a pod ${labels ? `labelled ${labels}` : 'without labels'} there would get`);
+    }
     return { direction, subject: w.id, isolatedBy, allows, denies, allowed, uncertain, notes: [...notes] };
   }
 

@@ -1,11 +1,14 @@
 // Hover: what the field means (schema description, type, enum, default), why the diagnostics under the
-// cursor fired (rule title, message, rule page), what a selector or peer admits right now, whether
+// cursor matter (the rule page's "Why it matters" paragraph and a link to the page; the editor already
+// shows the finding's message), what a selector or peer admits right now, whether
 // tenant owners can set a namespaceSelector label, where Capsule stamps a policy item, and — on a
 // workload or Namespace document — whether it is isolated, which policies select it and who can reach it.
 import { MarkupKind, type Hover, type HoverParams } from 'vscode-languageserver/node';
-import { Reachability, ruleMeta, type Finding } from '../engine';
+import { Reachability, ruleMeta, type FileModel, type Finding } from '../engine';
 import type { WorkspaceModel } from '../engine/model/workspace';
 import type { PolicyPreview } from '../engine/reachability';
+import { ownerCanSet, tenantLabelPolicies, type TenantLabelPolicy } from '../engine/rules/tenant-labels';
+import { RULE_WHY } from '../generated/rule-why';
 import { describeSchemaPath, type SchemaDescription } from '../engine/schema/describe';
 import { guardRequest } from '../lsp/guard';
 import { ruleDocUrl } from '../links';
@@ -63,12 +66,29 @@ function schemaSection(target: HoverTarget, d: SchemaDescription | undefined): s
   return out;
 }
 
+// The tenants' label policies, as spoofable-namespace-label reads them, once per model build.
+let policiesCached: { stamp: number; files: readonly FileModel[]; policies: TenantLabelPolicy[] } | undefined;
+function labelPolicies(stamp: number, files: readonly FileModel[]): TenantLabelPolicy[] {
+  if (policiesCached?.stamp !== stamp || policiesCached.files !== files) policiesCached = { stamp, files, policies: tenantLabelPolicies(files) };
+  return policiesCached.policies;
+}
+
+/**
+ * Why the findings under the cursor matter: the rule page's "Why it matters" paragraph (markdown from our
+ * own docs) and the page. Not the message: the editor shows it with the diagnostic. One entry per rule.
+ */
 function findingSection(findings: readonly Finding[], offset: number): string[] {
   const here = findings.filter((f) => f.span.start <= offset && offset <= Math.max(f.span.end, f.span.start + 1));
   const out: string[] = [];
-  for (const f of here.slice(0, 4)) {
+  const seen = new Set<string>();
+  for (const f of here) {
+    if (seen.has(f.ruleId)) continue;
+    seen.add(f.ruleId);
+    if (seen.size > 4) break;
+    if (out.length) out.push('');
+    const why = Object.prototype.hasOwnProperty.call(RULE_WHY, f.ruleId) ? RULE_WHY[f.ruleId] : undefined;
     const meta = ruleMeta(f.ruleId);
-    out.push(`**${text(f.ruleId)}** (${f.severity})${meta ? ` — ${text(meta.title)}` : ''}`, '', text(f.message), '', `[Rule documentation](${ruleDocUrl(f.ruleId)})`);
+    out.push(`**${text(f.ruleId)}** (${f.severity})`, '', why ?? text(meta?.title ?? f.message), '', `[Rule documentation](${ruleDocUrl(f.ruleId)})`);
   }
   return out;
 }
@@ -124,29 +144,30 @@ function ruleAdmits(p: PolicyPreview, rule: PolicyPreview['rules'][number]): str
   return out;
 }
 
-/** Can tenant owners set this namespace label key? */
-function labelSection(model: WorkspaceModel, key: string): string[] {
+/**
+ * Can tenant owners set this namespace label key? The same verdict as spoofable-namespace-label
+ * (rules/tenant-labels.ts): stamped keys, the three ways of forbidding keys, RE2 patterns, partial rules.
+ */
+function labelSection(policies: readonly TenantLabelPolicy[], key: string): string[] {
   if (key === NAME_LABEL) return [`**${code(key)}**: set by the API server to the namespace name; nobody can change it.`];
   if (key === TENANT_LABEL) return [`**${code(key)}**: set by Capsule to the tenant name; tenant owners cannot change it.`];
-  const tenants = [...model.tenants.values()];
-  if (tenants.length === 0) return [`**${code(key)}**: no Capsule Tenant in the workspace; whoever can edit a namespace can set this label.`];
+  if (policies.length === 0) return [`**${code(key)}**: no Capsule Tenant in the workspace; whoever can edit a namespace can set this label.`];
   const can: string[] = [];
-  const cannot: string[] = [];
-  for (const t of tenants) {
-    const f = t.forbiddenLabels;
-    let forbidden = f.denied.includes(key);
-    for (const re of f.deniedRegex) {
-      try {
-        if (new RegExp(re).test(key)) forbidden = true;
-      } catch {
-        // A pattern JavaScript cannot read: the verdict stays "can set", the conservative side.
-      }
-    }
-    (forbidden ? cannot : can).push(t.name);
+  const stamped: string[] = [];
+  const forbidden: string[] = [];
+  const notes: string[] = [];
+  for (const p of policies) {
+    const verdict = ownerCanSet(p, key);
+    notes.push(...verdict.notes);
+    if (verdict.settable) can.push(p.name);
+    else if (p.stamped.has(key)) stamped.push(p.name);
+    else forbidden.push(p.name);
   }
   const out = [`**Label ${code(key)}**`, ''];
   if (can.length) out.push(`- ⚠ owners of ${can.length} tenant${can.length === 1 ? '' : 's'} can set it on their namespaces (so can pass this selector): ${text(capped(can))}`);
-  if (cannot.length) out.push(`- forbidden for ${text(capped(cannot))}`);
+  if (stamped.length) out.push(`- stamped by Capsule on every namespace of ${text(capped(stamped))}: owners cannot set it`);
+  if (forbidden.length) out.push(`- forbidden for ${text(capped(forbidden))}: owners cannot set it`);
+  for (const n of [...new Set(notes)].slice(0, 4)) out.push(`- note: ${text(n)}`);
   return out;
 }
 
@@ -212,8 +233,8 @@ function hover(ctx: FeatureContext, file: IndexedFile, offset: number): Hover | 
         const model = built.model;
         const names = path.filter((p): p is string => typeof p === 'string');
         const inSelector = names.includes('namespaceSelector') && (names.includes('matchLabels') || names.includes('matchExpressions'));
-        if (inSelector && target.onKey && names[names.length - 2] === 'matchLabels') sections.push(labelSection(model, String(target.key)));
-        else if (inSelector && target.key === 'key' && typeof target.scalar === 'string') sections.push(labelSection(model, target.scalar));
+        if (inSelector && target.onKey && names[names.length - 2] === 'matchLabels') sections.push(labelSection(labelPolicies(built.stamp, built.files), String(target.key)));
+        else if (inSelector && target.key === 'key' && typeof target.scalar === 'string') sections.push(labelSection(labelPolicies(built.stamp, built.files), target.scalar));
         sections.push(admitsSection(model, file.uri, offset));
         const top = path[0];
         if (raw < 0 && parsed.kind && (parsed.kind === 'Namespace' || WORKLOAD_KINDS.has(parsed.kind)) && (top === 'kind' || top === 'metadata' || top === 'apiVersion')) {

@@ -8,7 +8,7 @@
 // diagnostics were answered. Until then a file's model findings are those of the last model, moved along
 // with the edits made since (a finding inside an edited region is dropped), so they neither flicker nor
 // point at the wrong text while the user types.
-import { buildWorkspaceModel, DEFAULT_CONFIG, extractFile, modelFindingsForFile, type FileModel, type Finding, type Fix } from '../engine';
+import { buildWorkspaceModel, DEFAULT_CONFIG, extractFile, workspaceRuleSteps, modelFindingsForFile, type FileModel, type Finding, type Fix } from '../engine';
 import { Emitter, type Event } from './events';
 import { uriKey } from './paths';
 import type { IndexedFile, Logger, WorkspaceIndex } from './workspace-index';
@@ -256,7 +256,15 @@ export class WorkspaceModels {
     const extracted = performance.now();
     // Every member of a group shares its folder's configuration; a loose document has its own.
     const config = members[0]?.config ?? DEFAULT_CONFIG;
-    const model = buildWorkspaceModel(models, { config });
+    const model = buildWorkspaceModel(models);
+    // The workspace rules, one at a time, yielding to waiting requests (an edit's diagnostics) between.
+    for (const _ of workspaceRuleSteps(model, models, config)) {
+      if (performance.now() - slice > SLICE_MS) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        if (this.disposed) return;
+        slice = performance.now();
+      }
+    }
     const assembled = performance.now();
     let count = 0;
     for (const [key, f] of files) {

@@ -7,16 +7,19 @@
 //
 // Namespace pairs whose both sides declare workloads come from the namespace matrix (one evaluation for
 // the whole workspace); only violated pairs are explained. A namespace without workloads in the inputs is
-// explained for a pod without labels in it, as `explain` does: a policy repository that declares no pods
-// still makes promises about the pods that will run there.
+// explained for a pod without labels in it, as `explain` does, and for one probe pod per policy selecting
+// pods there (the labels its selector needs, see probes.ts): a policy repository that declares no pods
+// still makes promises about the pods that will run there, and a rule admitting `app: vault` pods of a
+// default-deny namespace breaks them although a pod without labels stays isolated.
 import type { Expectation, ProjectConfig } from '../config';
 import { finding } from '../model/capsule';
-import type { SourceRef } from '../model/types';
+import type { SourceRef, Workload } from '../model/types';
 import type { WorkspaceModel } from '../model/workspace';
 import type { Explanation } from '../reachability';
 import { ruleLabel } from '../reachability';
 import { ConnSet } from '../semantics/connset';
 import type { Span } from '../types';
+import { namespaceProbePods, type ProbePod } from './probes';
 import type { WorkspaceRule, WorkspaceRuleContext } from './types';
 import { capList, capsuleOriginText, configPorts, connsText, headOf, nameOf, refNamespaces, refText } from './cross-tenant-peer';
 
@@ -33,7 +36,8 @@ interface Blame {
   span: Span;
   /** `ingress[0] of NetworkPolicy solar-db/postgres`, or undefined for a destination document. */
   rule?: string;
-  byExpectation: Map<number, { pairs: Set<string>; conns: ConnSet; uncertain: boolean; open: Set<string> }>;
+  /** Per expectation: the pairs let through, each with the probe pods it was found for ('' for none). */
+  byExpectation: Map<number, { pairs: Map<string, Set<string>>; conns: ConnSet; uncertain: boolean; open: Set<string> }>;
 }
 
 class Blames {
@@ -41,14 +45,16 @@ class Blames {
 
   constructor(private readonly ctx: WorkspaceRuleContext) {}
 
-  add(ref: SourceRef, head: boolean, rule: string | undefined, index: number, pair: string, conns: ConnSet, uncertain: boolean, open?: string): void {
+  add(ref: SourceRef, head: boolean, rule: string | undefined, index: number, pair: string, conns: ConnSet, uncertain: boolean, open?: string, probe = ''): void {
     const where = head ? headOf(this.ctx, ref) : { uri: ref.uri, span: ref.span };
     const key = `${where.uri}|${where.span.start}|${where.span.end}`;
     let b = this.all.get(key);
     if (!b) this.all.set(key, (b = { uri: where.uri, span: where.span, rule, byExpectation: new Map() }));
     let e = b.byExpectation.get(index);
-    if (!e) b.byExpectation.set(index, (e = { pairs: new Set(), conns: ConnSet.NONE, uncertain: false, open: new Set() }));
-    e.pairs.add(pair);
+    if (!e) b.byExpectation.set(index, (e = { pairs: new Map(), conns: ConnSet.NONE, uncertain: false, open: new Set() }));
+    let probes = e.pairs.get(pair);
+    if (!probes) e.pairs.set(pair, (probes = new Set()));
+    probes.add(probe);
     e.conns = e.conns.union(conns);
     e.uncertain ||= uncertain;
     if (open) e.open.add(open);
@@ -58,7 +64,7 @@ class Blames {
     for (const b of this.all.values()) {
       const parts: string[] = [];
       for (const [i, e] of [...b.byExpectation.entries()].sort(([x], [y]) => x - y)) {
-        const pairs = capList([...e.pairs].sort());
+        const pairs = capList([...e.pairs.keys()].sort().map((pair) => pairText(pair, e.pairs.get(pair)!)));
         const what = b.rule ? `this rule (${b.rule}) admits ${pairs} ${connsText(e.conns)}` : `${pairs} is open ${connsText(e.conns)}`;
         const open = e.open.size > 0 ? ` Nothing isolates ${capList([...e.open].sort())}: no policy that selects those pods restricts that direction.` : '';
         const unsure = e.uncertain ? ' (uncertain: a policy involved has parts the engine does not model)' : '';
@@ -70,6 +76,12 @@ class Blames {
       this.ctx.report(b.uri, finding(RULE_ID, b.rule ? 'violatedByRule' : 'violatedUnisolated', b.span, parts.join(' ') + fix));
     }
   }
+}
+
+/** A pair, naming the probe pods only when a pod without labels does not already show the violation. */
+function pairText(pair: string, probes: ReadonlySet<string>): string {
+  if (probes.has('')) return pair;
+  return `${pair} (shown by hypothetical pods, as no workloads are declared there: ${capList([...probes].sort(), 3)})`;
 }
 
 function contributionText(model: WorkspaceModel, c: { policyKind: string; policyId: string; direction: 'ingress' | 'egress'; ruleIndex: number; effect: 'allow' | 'deny' }): string {
@@ -90,7 +102,7 @@ function destinationRef(model: WorkspaceModel, dst: string, src: string, uris: R
   return candidates.find((c): c is SourceRef => !!c && uris.has(c.uri));
 }
 
-function attribute(ctx: WorkspaceRuleContext, blames: Blames, uris: ReadonlySet<string>, index: number, src: string, dst: string, ex: Explanation, violating: ConnSet): boolean {
+function attribute(ctx: WorkspaceRuleContext, blames: Blames, uris: ReadonlySet<string>, index: number, src: string, dst: string, ex: Explanation, violating: ConnSet, probe?: string): boolean {
   let blamed = false;
   const pair = `${src} → ${dst}`;
   for (const v of ex.verdicts) {
@@ -102,7 +114,7 @@ function attribute(ctx: WorkspaceRuleContext, blames: Blames, uris: ReadonlySet<
     if (v.ingress.by.length === 0) open.push(`${dst} for ingress`);
     const rules = [...v.egress.by, ...v.ingress.by].filter((c) => c.effect === 'allow' && c.ruleIndex >= 0 && c.source && uris.has(c.source.uri));
     for (const c of rules) {
-      blames.add(c.source!, true, contributionText(ctx.model, c), index, pair, conns, ex.uncertain, open.join(' and ') || undefined);
+      blames.add(c.source!, true, contributionText(ctx.model, c), index, pair, conns, ex.uncertain, open.join(' and ') || undefined, probe);
       blamed = true;
     }
     if (rules.length === 0) {
@@ -110,7 +122,7 @@ function attribute(ctx: WorkspaceRuleContext, blames: Blames, uris: ReadonlySet<
       if (!ref) continue;
       const place = ctx.placeOf(ref);
       const where = place ? nameOf(ctx, ref) : headOf(ctx, ref);
-      blames.add({ uri: where.uri, span: where.span }, false, undefined, index, pair, conns, ex.uncertain, open.join(' and ') || undefined);
+      blames.add({ uri: where.uri, span: where.span }, false, undefined, index, pair, conns, ex.uncertain, open.join(' and ') || undefined, probe);
       blamed = true;
     }
   }
@@ -131,6 +143,31 @@ function check(ctx: WorkspaceRuleContext, config: ProjectConfig): void {
       if (c.srcKind === 'Namespace' && c.dstKind === 'Namespace') matrix.set(`${c.src}\u0000${c.dst}`, { conns: c.conns, uncertain: !!c.uncertain });
     }
   }
+  const probes = new Map<string, ProbePod[]>();
+  const probesOf = (ns: string): ProbePod[] => {
+    let hit = probes.get(ns);
+    if (!hit) probes.set(ns, (hit = namespaceProbePods(ctx, model, ns).filter((p) => Object.keys(p.workload.labels).length > 0)));
+    return hit;
+  };
+  type Pod = { workload: Workload; hypothetical?: boolean; probe?: string };
+  const podsOf = (ns: string): Pod[] => {
+    if (withWorkloads.has(ns)) return model.workloads.filter((w) => w.namespace === ns).map((workload) => ({ workload }));
+    const bare: Workload = { id: `${ns}/*`, namespace: ns, name: '*', kind: 'Pod', labels: {}, ports: [], origin: 'declared' };
+    return [{ workload: bare, hypothetical: true }, ...probesOf(ns).map((p) => ({ workload: p.workload, hypothetical: true, probe: `a pod matching ${p.selector} in ${ns}` }))];
+  };
+  /** The pairs with a probe pod on either side (those with none are what `explain` already gives). */
+  const probeExplanations = (src: string, dst: string): { ex: Explanation; probe: string }[] => {
+    if ((withWorkloads.has(src) || probesOf(src).length === 0) && (withWorkloads.has(dst) || probesOf(dst).length === 0)) return [];
+    const out: { ex: Explanation; probe: string }[] = [];
+    const dstPods = podsOf(dst);
+    for (const s of podsOf(src)) {
+      for (const d of dstPods) {
+        if (!s.probe && !d.probe) continue;
+        out.push({ ex: reach.explainPods(s, d), probe: [s.probe, d.probe].filter(Boolean).join(' to ') });
+      }
+    }
+    return out;
+  };
   const blames = new Blames(ctx);
   config.expectations.forEach((e, index) => {
     const allowed = e.reach === 'only' ? configPorts(e.ports) : ConnSet.NONE;
@@ -145,12 +182,13 @@ function check(ctx: WorkspaceRuleContext, config: ProjectConfig): void {
           violating = cell.conns.subtract(allowed);
           if (violating.isEmpty()) continue;
         } else violating = ConnSet.ALL.subtract(allowed);
-        const explanations = reach.explain({ namespace: src }, { namespace: dst });
+        const explanations: { ex: Explanation; probe?: string }[] = reach.explain({ namespace: src }, { namespace: dst }).map((ex) => ({ ex }));
+        explanations.push(...probeExplanations(src, dst));
         let any = ConnSet.NONE;
-        for (const ex of explanations) any = any.union(ex.allowed.intersect(violating));
+        for (const { ex } of explanations) any = any.union(ex.allowed.intersect(violating));
         if (any.isEmpty()) continue;
         let blamed = false;
-        for (const ex of explanations) blamed = attribute(ctx, blames, uris, index, src, dst, ex, any) || blamed;
+        for (const { ex, probe } of explanations) blamed = attribute(ctx, blames, uris, index, src, dst, ex, any, probe) || blamed;
         if (!blamed) {
           // Never silent: the rules responsible live outside the workspace (a cluster export); say it at
           // the start of the first workspace file.

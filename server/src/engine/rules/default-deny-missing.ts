@@ -51,7 +51,7 @@ export const defaultDenyMissing: WorkspaceRule = {
       if (ns.origin === 'declared' && ns.source) at = namespaceNameAt(ctx, ns.source);
       else if (ns.origin === 'referenced' && ns.tenant) at = statusPlaces.get(ns.name);
       if (!at) continue;
-      const open = openings(model, ns, probeKeys);
+      const open = openings(ctx, ns, probeKeys);
       const directions = DIRECTIONS.filter((d) => open[d].anyPod || open[d].workloads.length > 0);
       if (directions.length === 0) continue;
       const messageId = directions.length === 2 ? 'both' : directions[0];
@@ -90,20 +90,20 @@ function absentKeys(ctx: WorkspaceRuleContext): string[] {
   return [...keys].sort();
 }
 
-function isolated(model: WorkspaceModel, w: Workload, d: Direction): boolean {
-  return model.policies.some((p) => p.isolates(d) && p.selects(w));
+function isolated(ctx: WorkspaceRuleContext, w: Workload, d: Direction): boolean {
+  return ctx.policiesFor(w.namespace).some((p) => p.isolates(d) && p.selects(w));
 }
 
-function openings(model: WorkspaceModel, ns: NamespaceInfo, probeKeys: readonly string[]): Openings {
+function openings(ctx: WorkspaceRuleContext, ns: NamespaceInfo, probeKeys: readonly string[]): Openings {
   const probes = [probe(ns.name, {})];
   // A value no selector names: `In` fails on it, `NotIn` and `Exists` pass, as for an unknown pod.
   if (probeKeys.length > 0) probes.push(probe(ns.name, Object.fromEntries(probeKeys.map((k) => [k, 'tenant-policy-any-value']))));
-  const workloads = model.workloads.filter((w) => w.namespace === ns.name);
+  const workloads = ctx.workloadsIn(ns.name);
   const out = {} as Openings;
   for (const d of DIRECTIONS) {
     out[d] = {
-      anyPod: probes.some((p) => !isolated(model, p, d)),
-      workloads: workloads.filter((w) => !isolated(model, w, d)),
+      anyPod: probes.some((p) => !isolated(ctx, p, d)),
+      workloads: workloads.filter((w) => !isolated(ctx, w, d)),
     };
   }
   return out;

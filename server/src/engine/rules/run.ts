@@ -3,8 +3,8 @@
 import type { ProjectConfig } from '../config';
 import type { FileModel } from '../model/extract';
 import type { DocumentPlace } from '../model/locate';
-import type { SourceRef } from '../model/types';
-import type { WorkspaceModel } from '../model/workspace';
+import type { SourceRef, Workload } from '../model/types';
+import type { PolicyEffect, WorkspaceModel } from '../model/workspace';
 import { Reachability } from '../reachability';
 import type { Finding } from '../types';
 import { RULES } from './catalog';
@@ -37,6 +37,16 @@ export function runObjectRules(ctx: ObjectRuleContext): void {
 
 /** Runs every workspace rule on a model; findings are added to `model.findings` by file. */
 export function runWorkspaceRules(model: WorkspaceModel, files: readonly FileModel[], config: ProjectConfig): void {
+  for (const _ of workspaceRuleSteps(model, files, config)) {
+    // Each step is one rule.
+  }
+}
+
+/**
+ * The same, one rule per step: the language server yields to waiting requests between steps, so a
+ * large workspace's rules never hold an edit's diagnostics back for long.
+ */
+export function* workspaceRuleSteps(model: WorkspaceModel, files: readonly FileModel[], config: ProjectConfig): Generator<string> {
   const placesByUri = new Map<string, DocumentPlace[]>();
   for (const f of files) {
     const list = placesByUri.get(f.uri);
@@ -53,10 +63,48 @@ export function runWorkspaceRules(model: WorkspaceModel, files: readonly FileMod
     if (!list) model.findings.set(uri, (list = []));
     list.push(f);
   };
+  let byNamespace: Map<string, PolicyEffect[]> | undefined;
+  let clusterWide: PolicyEffect[] = [];
+  const policiesFor = (namespace: string): readonly PolicyEffect[] => {
+    if (!byNamespace) {
+      byNamespace = new Map();
+      clusterWide = [];
+      for (const p of model.policies) {
+        const subjects = p.compile?.().subjects;
+        const names = subjects?.type === 'pods' && subjects.namespaces.type === 'names' ? subjects.namespaces.names : undefined;
+        if (subjects?.type === 'none') continue;
+        if (!names) {
+          clusterWide.push(p);
+          continue;
+        }
+        for (const n of names) {
+          let list = byNamespace.get(n);
+          if (!list) byNamespace.set(n, (list = []));
+          list.push(p);
+        }
+      }
+    }
+    const own = byNamespace.get(namespace);
+    return own ? (clusterWide.length ? [...own, ...clusterWide] : own) : clusterWide;
+  };
+  let workloadIndex: Map<string, Workload[]> | undefined;
+  const workloadsIn = (namespace: string): readonly Workload[] => {
+    if (!workloadIndex) {
+      workloadIndex = new Map();
+      for (const w of model.workloads) {
+        let list = workloadIndex.get(w.namespace);
+        if (!list) workloadIndex.set(w.namespace, (list = []));
+        list.push(w);
+      }
+    }
+    return workloadIndex.get(namespace) ?? [];
+  };
   const ctx: WorkspaceRuleContext = {
     model,
     config,
     files,
+    policiesFor,
+    workloadsIn,
     reachability: () => (reach ??= new Reachability(model)),
     placeOf: (ref: SourceRef) => {
       for (const p of placesByUri.get(ref.uri) ?? []) {
@@ -75,6 +123,7 @@ export function runWorkspaceRules(model: WorkspaceModel, files: readonly FileMod
     if (config.rules[rule.id] === 'off') continue;
     try {
       rule.check(ctx);
+      yield rule.id;
     } catch (e) {
       // Where to say it: the first file of the workspace, at its start (there is no better node).
       const uri = files.find((f) => f.origin === 'declared')?.uri;

@@ -6,8 +6,8 @@ import type { ProjectConfig } from '../config';
 import type { ParsedDocument } from '../parse/document';
 import type { DocumentPlace } from '../model/locate';
 import type { FileModel } from '../model/extract';
-import type { SourceRef } from '../model/types';
-import type { WorkspaceModel } from '../model/workspace';
+import type { SourceRef, Workload } from '../model/types';
+import type { PolicyEffect, WorkspaceModel } from '../model/workspace';
 import type { Reachability } from '../reachability';
 import type { Reporter, Seg } from '../schema/report';
 import type { CiliumVersion, Finding } from '../types';
@@ -45,6 +45,13 @@ export interface WorkspaceRuleContext {
   config: ProjectConfig;
   /** The files the model was built from, with their parsed documents (`places`). */
   files: readonly FileModel[];
+  /**
+   * The policies that may select pods of a namespace (those scoped to it, and cluster-wide ones): a
+   * superset to test with `selects`, indexed once per run so rules do not scan every policy per pod.
+   */
+  policiesFor(namespace: string): readonly PolicyEffect[];
+  /** The workloads of a namespace, indexed once per run. */
+  workloadsIn(namespace: string): readonly Workload[];
   /** The reachability facade over `model`, built on first use and shared by the rules of one run. */
   reachability(): Reachability;
   /** The parsed `---` document that contains a source span (for exact spans and for fixes). */
