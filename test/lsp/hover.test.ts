@@ -7,6 +7,7 @@ import type { Hover, Position } from 'vscode-languageserver-protocol/node';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TestClient, tempWorkspace, type TempWorkspace } from './client';
+import { ModelWatch } from './model-watch';
 
 const WORKSPACE: Record<string, string> = {
   'tenants.yaml': `apiVersion: capsule.clastix.io/v1beta2
@@ -305,4 +306,44 @@ test('bad input: broken YAML, half-typed, comments, end of file, past the end, u
   }
   // Still serving.
   assert.match(await hover(ws.uri('policy.yaml'), at(POLICY, 'protocol', 2)), /protocol/);
+});
+
+test('a Capsule item: the namespaces it is stamped into', async () => {
+  const tenant = `apiVersion: capsule.clastix.io/v1beta2
+kind: Tenant
+metadata:
+  name: reef
+spec:
+  owners:
+    - kind: User
+      name: erin
+  networkPolicies:
+    items:
+      - podSelector: {}
+        policyTypes: [Ingress]
+`;
+  const namespaces = ['reef-a', 'reef-b'].map((n) => `apiVersion: v1
+kind: Namespace
+metadata:
+  name: ${n}
+  labels:
+    capsule.clastix.io/tenant: reef
+`).join('---\n');
+  const own = tempWorkspace({ 'tenant.yaml': tenant, 'namespaces.yaml': namespaces });
+  const c = await TestClient.start({ folders: [own.root] });
+  const watch = new ModelWatch(c);
+  try {
+    const uri = own.uri('tenant.yaml');
+    await c.open(uri, tenant);
+    // The preview answers `ready` once the model that knows the namespaces is built.
+    await watch.preview({ uri, noMatrix: true });
+    const h = await c.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: at(tenant, 'podSelector', 1) });
+    const v = h?.contents;
+    const text = !v ? '' : typeof v === 'string' ? v : 'value' in v ? v.value : '';
+    assert.match(text, /Capsule stamps this Tenant item into 2 namespaces\*\* as NetworkPolicy `capsule-reef-0`/);
+    assert.match(text, /tenant `reef`: reef-a, reef-b/);
+  } finally {
+    await c.shutdown();
+    own.dispose();
+  }
 });

@@ -107,7 +107,7 @@ function admitsSection(model: WorkspaceModel, uri: string, offset: number): stri
   const previews: PolicyPreview[] = [];
   for (const id of ids) previews.push(...r.previewPolicy(id));
   // Rules under the cursor (a Capsule item stamps one policy per namespace: show the first few).
-  const out: string[] = [];
+  const out: string[] = stampedSection(capsuleItems, offset);
   const seen = new Set<string>();
   for (const p of previews) {
     for (const rule of p.rules) {
@@ -120,6 +120,29 @@ function admitsSection(model: WorkspaceModel, uri: string, offset: number): stri
       if (out.length > 30) return out;
     }
   }
+  return out;
+}
+
+/** On a Capsule item (Tenant networkPolicies.items[i], a rawItem): the namespaces it is stamped into. */
+function stampedSection(items: readonly WorkspaceModel['networkPolicies'][number][], offset: number): string[] {
+  // The innermost item under the cursor: a rawItem inside a resource, not the whole resource list.
+  const inner = items.filter((p) => !items.some((q) => q.capsule!.source.span.start > p.capsule!.source.span.start && q.capsule!.source.span.end <= p.capsule!.source.span.end && q.capsule!.source.span.start <= offset && offset <= q.capsule!.source.span.end));
+  if (inner.length === 0) return [];
+  const origin = inner[0].capsule!;
+  const byTenant = new Map<string, string[]>();
+  for (const p of inner) {
+    const list = byTenant.get(p.capsule!.tenant) ?? [];
+    if (!list.includes(p.namespace)) list.push(p.namespace);
+    byTenant.set(p.capsule!.tenant, list);
+  }
+  const total = [...byTenant.values()].reduce((n, l) => n + l.length, 0);
+  const names = [...new Set(inner.map((p) => p.name))];
+  const out = [`**Capsule stamps this ${text(origin.kind)} item into ${total} namespace${total === 1 ? '' : 's'}** as NetworkPolic${names.length === 1 ? `y ${code(names[0])}` : 'ies'}`, ''];
+  for (const [tenant, namespaces] of [...byTenant].slice(0, MAX_LIST)) {
+    out.push(`- tenant ${code(tenant)}: ${text(capped(namespaces.sort()))}`);
+  }
+  if (byTenant.size > MAX_LIST) out.push(`- … ${byTenant.size - MAX_LIST} more tenants`);
+  out.push('');
   return out;
 }
 
