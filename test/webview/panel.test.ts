@@ -59,7 +59,7 @@ describe('the preview webview on examples/', () => {
       assert.match(text, /egress\[0\]/);
       assert.match(text, /ingress-nginx/, 'the ingress rule admits the ingress controller');
       assert.match(text, /Deployment ingress-nginx\/ingress-nginx-controller/);
-      assert.match(text, /TCP 8080/);
+      assert.match(text, /TCP\/8080/);
       assert.match(text, /Default deny/);
       const before = await postedCount(page);
       await page.getByRole('button', { name: 'ingress[0]' }).click();
@@ -100,7 +100,7 @@ describe('the preview webview on examples/', () => {
       }
       const db = cell(page, 'hydro-app', 'hydro-data');
       assert.equal(await db.getAttribute('data-level'), 'some');
-      assert.match((await db.getAttribute('aria-label'))!, /TCP 5432/);
+      assert.match((await db.getAttribute('aria-label'))!, /TCP\/5432/);
       assert.equal(await cell(page, 'wind-api', 'solar-db').getAttribute('data-level'), 'none');
       assert.equal(await cell(page, 'wind-api', 'solar-db').textContent(), '·');
       assert.match((await cell(page, 'wind-api', 'solar-db').getAttribute('class'))!, /\bcross\b/);
@@ -130,7 +130,7 @@ describe('the preview webview on examples/', () => {
       await page.locator('#explain h3').waitFor();
       const text = await page.locator('#explain').innerText();
       assert.match(text, /hydro-app → hydro-data/);
-      assert.match(text, /Allowed: TCP 5432/);
+      assert.match(text, /Allowed: TCP\/5432/);
       assert.match(text, /egress: allowed/);
       assert.match(text, /ingress: allowed/);
       const links = page.locator('#explain .by button.link');
@@ -197,17 +197,17 @@ describe('the preview webview on examples/', () => {
       const rows = csv.trim().split('\r\n');
       assert.equal(rows.length, data.result().matrix!.namespaces.length + 1);
       assert.match(rows[0], /^from \\ to,hydro-app,hydro-data,/);
-      assert.match(rows.find((r) => r.startsWith('hydro-app,'))!, /^hydro-app,,TCP 5432,/);
+      assert.match(rows.find((r) => r.startsWith('hydro-app,'))!, /^hydro-app,,TCP\/5432,/);
       n = await postedCount(page);
       await page.selectOption('#export', 'md');
       const md = String((await waitPosted(page, 'export', n)).content);
       assert.match(md, /^\| from \\ to \| hydro-app \| hydro-data \|/);
-      assert.match(md, /\| \*\*hydro-app\*\* \|  \| ◐ TCP 5432 \|/);
+      assert.match(md, /\| \*\*hydro-app\*\* \|  \| ◐ TCP\/5432 \|/);
       n = await postedCount(page);
       await page.selectOption('#export', 'svg');
       const svg = String((await waitPosted(page, 'export', n)).content);
       assert.match(svg, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
-      assert.match(svg, /hydro-app → hydro-data: TCP 5432/);
+      assert.match(svg, /hydro-app → hydro-data: TCP\/5432/);
       await assertNoCsp(page);
     } finally {
       await page.close();
