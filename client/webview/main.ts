@@ -9,6 +9,7 @@ import { toCsv, toMarkdown, toSvg } from './exporters';
 import { MatrixIndex, SYMBOLS, describeCell, type AxisItem } from './model';
 import { renderPolicy } from './policy';
 import { parsePortQuery } from './ports';
+import { svgToPng } from './raster';
 
 interface VsCodeApi {
   postMessage(message: WebviewMessage): void;
@@ -63,7 +64,9 @@ const exportSelect = el('select', { attrs: { id: 'export', 'aria-label': 'Export
   el('option', { text: 'CSV', attrs: { value: 'csv' } }),
   el('option', { text: 'Markdown', attrs: { value: 'md' } }),
   el('option', { text: 'SVG', attrs: { value: 'svg' } }),
+  el('option', { text: 'PNG', attrs: { value: 'png' } }),
 );
+const exportStatus = el('span', { class: 'export-status', attrs: { id: 'export-status', role: 'status' } });
 const legend = el('span', { class: 'legend', attrs: { 'aria-hidden': 'true' } },
   el('span', { class: 'cell-sample all', text: SYMBOLS.all }), el('span', { text: ' all ports ' }),
   el('span', { class: 'cell-sample some', text: SYMBOLS.some }), el('span', { text: ' some ports ' }),
@@ -76,7 +79,7 @@ const gridInner = el('div', { class: 'grid-inner' });
 const grid = el('div', { class: 'grid', attrs: { id: 'grid', role: 'grid', tabindex: '0', 'aria-label': 'Reachability matrix: rows are sources, columns destinations' } }, gridInner);
 const explain = el('section', { class: 'explain', attrs: { id: 'explain', 'aria-live': 'polite', 'aria-label': 'Explanation' } });
 const matrixView = el('div', { class: 'view matrix-view', attrs: { id: 'matrix-view', role: 'tabpanel', 'aria-labelledby': 'tab-matrix' } },
-  el('div', { class: 'toolbar' }, filterInput, portInput, portError, expandAll, collapseAll, exportSelect),
+  el('div', { class: 'toolbar' }, filterInput, portInput, portError, expandAll, collapseAll, exportSelect, exportStatus),
   legend, grid, explain);
 const policyView = el('div', { class: 'view policy-view', attrs: { id: 'policy-view', role: 'tabpanel', 'aria-labelledby': 'tab-policy' } });
 
@@ -355,11 +358,33 @@ collapseAll.addEventListener('click', () => {
   save();
   renderGrid();
 });
+let pngBusy = false;
+async function exportPng(svg: string): Promise<void> {
+  pngBusy = true;
+  exportSelect.disabled = true;
+  exportStatus.textContent = 'Drawing the PNG…';
+  try {
+    const png = await svgToPng(svg);
+    exportStatus.textContent = png.note ?? '';
+    post({ type: 'export', format: 'png', content: png.base64, width: png.width, height: png.height, note: png.note });
+  } catch (e) {
+    exportStatus.textContent = `The PNG export failed: ${e instanceof Error ? e.message : String(e)}. Export SVG instead.`;
+  } finally {
+    pngBusy = false;
+    exportSelect.disabled = false;
+  }
+}
+
 exportSelect.addEventListener('change', () => {
-  const format = exportSelect.value as 'csv' | 'md' | 'svg' | '';
+  const format = exportSelect.value as 'csv' | 'md' | 'svg' | 'png' | '';
   exportSelect.value = '';
-  if (!format || !index) return;
+  if (!format || !index || pngBusy) return;
   const port = portQuery();
+  exportStatus.textContent = '';
+  if (format === 'png') {
+    void exportPng(toSvg(index, state.filter, port, { forRaster: true }));
+    return;
+  }
   const content = format === 'csv' ? toCsv(index, state.filter, port) : format === 'md' ? toMarkdown(index, state.filter, port) : toSvg(index, state.filter, port);
   post({ type: 'export', format, content });
 });

@@ -6,6 +6,8 @@ import { previewCsp, previewHtml } from '../../client/src/preview/html';
 import { parsePortQuery, parsePorts, portsInclude } from '../../client/webview/ports';
 import { MatrixIndex, describeCell } from '../../client/webview/model';
 import { toCsv, toMarkdown, toSvg } from '../../client/webview/exporters';
+import { MAX_PNG_SIDE, rasterPlan, svgSize } from '../../client/webview/raster';
+import { exportBytes, isExportFormat, pngSize } from '../../client/src/preview/export-file';
 import type { PreviewMatrix } from '../../server/src/protocol';
 
 test('the shell: strict CSP, one nonced script, no inline style, attributes escaped', () => {
@@ -88,4 +90,39 @@ test('exports escape names: CSV formulas, Markdown pipes and HTML, SVG markup', 
   assert.ok(svg.includes('&lt;img src=x onerror=alert(1)&gt;'));
   assert.ok(!svg.includes('<img'));
   assert.match(svg, /a1 → b1: TCP\/5432/);
+});
+
+test('PNG export: the raster plan caps the longest side, the host accepts only a PNG', () => {
+  assert.deepEqual(rasterPlan(400, 300), { width: 800, height: 600, scale: 2 });
+  const big = rasterPlan(9840, 9840);
+  assert.equal(Math.max(big.width, big.height), MAX_PNG_SIDE);
+  assert.match(big.note!, /scaled down to 8192 × 8192 px \(83 %\)/);
+  assert.equal(rasterPlan(5000, 100).note, undefined, 'drawn at 1.6×: not a scale-down');
+  assert.ok(rasterPlan(0, 0).width >= 1);
+  assert.deepEqual(svgSize('<svg xmlns="http://www.w3.org/2000/svg" width="12" height="34" viewBox="0 0 12 34">'), { width: 12, height: 34 });
+  assert.equal(svgSize('<svg>'), undefined);
+  // IHDR of a 3 × 5 image.
+  const png = Buffer.from('89504e470d0a1a0a0000000d494844520000000300000005080600000000000000', 'hex');
+  assert.deepEqual(pngSize(png), { width: 3, height: 5 });
+  assert.deepEqual(exportBytes('png', png.toString('base64')), new Uint8Array(png));
+  for (const bad of ['', 'not base64!', Buffer.from('GIF89a........................').toString('base64'), 42, null]) assert.equal(exportBytes('png', bad), undefined, String(bad));
+  assert.equal(new TextDecoder().decode(exportBytes('csv', 'a,b\r\n')), 'a,b\r\n');
+  assert.ok(isExportFormat('png') && !isExportFormat('exe') && !isExportFormat('__proto__'));
+});
+
+test('the SVG drawn for the PNG: the same size and coloured cells, without tooltips or a rectangle per empty cell', () => {
+  const m: PreviewMatrix = {
+    namespaces: [{ name: 'a1', tenant: 'a', workloads: 1 }, { name: 'b1', tenant: 'b', workloads: 1 }, { name: '<x>&', workloads: 0 }],
+    tenants: [{ name: 'a', namespaces: [0] }, { name: 'b', namespaces: [1] }],
+    cells: [{ src: 0, dst: 1, level: 'some', ports: 'TCP/5432' }, { src: 1, dst: 1, level: 'all', ports: 'all' }],
+  };
+  const ix = new MatrixIndex(m);
+  const full = toSvg(ix, '', undefined);
+  const raster = toSvg(ix, '', undefined, { forRaster: true });
+  assert.deepEqual(svgSize(raster), svgSize(full));
+  assert.doesNotMatch(raster, /<title>/);
+  assert.equal(raster.match(/<rect x=/g)?.length, 2, 'only the connected cells');
+  assert.equal(full.match(/<rect x=/g)?.length, 9);
+  assert.match(raster, /stroke="#c62828" stroke-width="2"/, 'the cross-tenant cell keeps its border');
+  assert.ok(raster.includes('&lt;x&gt;&amp;') && !raster.includes('<x>'));
 });

@@ -13,6 +13,7 @@ import {
   type PreviewParams,
 } from '../../../server/src/protocol';
 import type { Ctx } from '../ctx';
+import { EXPORT_FORMATS, exportBytes, isExportFormat, type ExportFormat } from './export-file';
 import { previewHtml } from './html';
 import { setPreviewOpener } from './open';
 import type { HostMessage, WebviewMessage, WebviewState } from './messages';
@@ -211,7 +212,7 @@ export class PreviewController implements vscode.Disposable {
         void this.reveal(m.location);
         break;
       case 'export':
-        void this.saveExport(m.format, String(m.content));
+        if (isExportFormat(m.format)) void this.saveExport(m.format, m.content, m.format === 'png' && typeof m.note === 'string' ? m.note : undefined);
         break;
       default:
         break;
@@ -249,18 +250,27 @@ export class PreviewController implements vscode.Disposable {
     }
   }
 
-  private async saveExport(format: 'csv' | 'md' | 'svg', content: string): Promise<void> {
-    const ext = format === 'md' ? 'md' : format;
-    const names: Record<string, string> = { csv: 'CSV', md: 'Markdown', svg: 'SVG' };
+  private async saveExport(format: ExportFormat, content: unknown, note: string | undefined): Promise<void> {
+    const bytes = exportBytes(format, content);
+    const { ext, name } = EXPORT_FORMATS[format];
+    if (!bytes) {
+      void vscode.window.showErrorMessage(`The ${name} export failed: the preview sent no valid ${name} data.`);
+      return;
+    }
     const base = vscode.workspace.workspaceFolders?.[0]?.uri;
     const target = await vscode.window.showSaveDialog({
       defaultUri: base ? vscode.Uri.joinPath(base, `reachability.${ext}`) : undefined,
-      filters: { [names[format] ?? 'Text']: [ext] },
+      filters: { [name]: [ext] },
       saveLabel: 'Export',
     });
     if (!target) return;
-    await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(content));
-    void vscode.window.showInformationMessage(`Reachability matrix exported to ${vscode.workspace.asRelativePath(target)}.`);
+    try {
+      await vscode.workspace.fs.writeFile(target, bytes);
+    } catch (e) {
+      void vscode.window.showErrorMessage(`Cannot write ${vscode.workspace.asRelativePath(target)}: ${e instanceof Error ? e.message : String(e)}`);
+      return;
+    }
+    void vscode.window.showInformationMessage(`Reachability matrix exported to ${vscode.workspace.asRelativePath(target)}.${note ? ` ${note}` : ''}`);
   }
 
   dispose(): void {
