@@ -33,6 +33,12 @@ test('port texts in both forms the server writes', () => {
   assert.ok(!portsInclude('TCP/80, TCP/443, UDP/53', { protocol: 'TCP', port: 53 }));
   assert.ok(portsInclude('TCP 53,80-82;UDP 53', { protocol: 'TCP', port: 81 }));
   assert.ok(!portsInclude('garbage <img>', { protocol: 'TCP', port: 81 }));
+  // `all TCP`: what the server writes for every port of one protocol (a rule with `protocol: TCP` only).
+  assert.ok(portsInclude('all TCP', { protocol: 'TCP', port: 5432 }));
+  assert.ok(portsInclude('all TCP, UDP/53', { protocol: 'TCP', port: 5432 }));
+  assert.ok(portsInclude('all TCP, UDP/53', { protocol: 'UDP', port: 53 }));
+  assert.ok(!portsInclude('all TCP, UDP/53', { protocol: 'UDP', port: 54 }));
+  assert.equal(parsePortQuery('UDP:53')?.port, 53);
 });
 
 const M: PreviewMatrix = {

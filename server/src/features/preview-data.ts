@@ -25,6 +25,7 @@ import { nodeSpan } from '../engine/parse/document';
 import type { LineIndex } from '../engine/parse/lines';
 import { Reachability, ReachabilityError, type Explanation, type PolicyPreview, type RulePreview } from '../engine/reachability';
 import { ConnSet } from '../engine/semantics/connset';
+import { parsePortQuery } from '../port-text';
 import type {
   ExplainParams,
   ExplainResult,
@@ -77,14 +78,7 @@ export function lensPorts(c: ConnSet, max = 6): string {
 }
 
 /** `TCP/5432`, `udp/53`, `5432` (TCP) → a port; undefined when it is not one. */
-export function parsePort(text: string | undefined): { protocol: Protocol; port: number } | undefined {
-  if (typeof text !== 'string') return undefined;
-  const m = /^\s*(?:(tcp|udp|sctp)\s*[/ ]\s*)?(\d{1,5})\s*$/i.exec(text);
-  if (!m) return undefined;
-  const port = Number(m[2]);
-  if (port < 1 || port > 65535) return undefined;
-  return { protocol: (m[1] ?? 'TCP').toUpperCase() as Protocol, port };
-}
+export const parsePort = parsePortQuery;
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
