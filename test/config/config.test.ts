@@ -6,23 +6,10 @@
 // which settings survive next to a mistake.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { DEFAULT_CONFIG, parseConfig, ruleMeta, type Finding, type ProjectConfig } from '../../server/src/engine';
+import { configFixtures } from './support';
 
-const fixtures = join(__dirname, 'fixtures');
 const EXPECT = /^# expect: (\w+) ("(?:[^"\\]|\\.)*")(?: \((\w+)\))?$/;
-
-function load(kind: 'valid' | 'invalid'): { name: string; text: string; config?: Partial<ProjectConfig> }[] {
-  return readdirSync(join(fixtures, kind))
-    .filter((f) => f.endsWith('.yaml'))
-    .sort()
-    .map((f) => {
-      const text = readFileSync(join(fixtures, kind, f), 'utf8');
-      const json = join(fixtures, kind, f.replace(/\.yaml$/, '.config.json'));
-      return { name: `${kind}/${f}`, text, config: existsSync(json) ? JSON.parse(readFileSync(json, 'utf8')) : undefined };
-    });
-}
 
 /** What a finding looks like in a fixture header. */
 function shape(text: string, f: Finding): string {
@@ -48,7 +35,7 @@ function checkConfig(name: string, actual: ProjectConfig, want: Partial<ProjectC
   }
 }
 
-for (const c of load('valid')) {
+for (const c of configFixtures('valid')) {
   test(`config ${c.name}: no findings`, () => {
     const { config, findings } = parseConfig(c.text);
     assert.deepEqual(findings.map((f) => shape(c.text, f)), []);
@@ -56,7 +43,7 @@ for (const c of load('valid')) {
   });
 }
 
-for (const c of load('invalid')) {
+for (const c of configFixtures('invalid')) {
   test(`config ${c.name}: the expected findings, on the exact nodes`, () => {
     const { config, findings } = parseConfig(c.text);
     const want = expected(c.text);
@@ -120,6 +107,7 @@ test('never throws, and falls back to the defaults, on hostile input', () => {
     const { config } = parseConfig(text);
     assert.equal(typeof config.ciliumVersion, 'string', JSON.stringify(text.slice(0, 20)));
     assert.ok(Array.isArray(config.include));
+    assert.deepEqual(config, DEFAULT_CONFIG, JSON.stringify(text.slice(0, 20)));
   }
 });
 

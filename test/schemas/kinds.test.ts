@@ -127,10 +127,12 @@ test('pathological input is rejected fast (no catastrophic regex backtracking)',
         ],
       },
     };
+    // With the upstream (exponential) pattern, 40 repetitions take hours; linear ones take well under a
+    // millisecond. The bound only separates the two, so a loaded CI machine cannot make it flaky.
     const started = performance.now();
     assert.equal(validate(doc), false);
     const ms = performance.now() - started;
-    assert.ok(ms < 200, `${entry.file}: validation took ${ms.toFixed(0)} ms`);
+    assert.ok(ms < 5_000, `${entry.file}: validation took ${ms.toFixed(0)} ms`);
   }
 });
 

@@ -3,7 +3,7 @@
 import type { DocumentOptions } from './analyze';
 import { keyEnd, type ParsedDocument, type SyntaxProblem } from './parse/document';
 import { validateDocument } from './schema/validate';
-import { placeholderFindings, reportablePlaceholders } from './schema/templates';
+import { errorsBesidePlaceholders, placeholderFindings, reportablePlaceholders } from './schema/templates';
 import { ruleMeta } from './rules/catalog';
 import type { Finding } from './types';
 
@@ -14,16 +14,14 @@ export function checkDocument(parsed: ParsedDocument, options: DocumentOptions):
   const findings: Finding[] = [];
   // `name: {{tenant.name}}-web` is one mistake (an unquoted placeholder), not a syntax error plus a
   // schema error: the parse errors on that line are replaced by one capsule-template-unquoted finding.
-  const placeholders = parsed.empty ? [] : reportablePlaceholders(parsed);
-  const echo = (p: SyntaxProblem) => placeholders.some((t) => p.span.start >= t.span.start && p.span.start <= t.lineEnd);
-  const errors = placeholders.length ? parsed.errors.filter((e) => !echo(e)) : parsed.errors;
+  const errors = errorsBesidePlaceholders(parsed);
   for (const e of errors.slice(0, MAX_SYNTAX_FINDINGS)) findings.push(syntaxFinding(parsed.text, e, 'error'));
   for (const w of parsed.warnings.slice(0, MAX_SYNTAX_FINDINGS)) findings.push(syntaxFinding(parsed.text, w, 'warning'));
   if (parsed.empty) return findings;
   // Structural errors make the tree unreliable; duplicate keys and unresolved tags do not.
   const fatal = errors.some((e) => e.code !== 'DUPLICATE_KEY');
   if (!fatal) findings.push(...validateSafely(parsed, options));
-  else findings.push(...placeholderFindings(placeholders));
+  else findings.push(...placeholderFindings(reportablePlaceholders(parsed)));
   return findings;
 }
 

@@ -6,6 +6,7 @@ import { isMap, isScalar, isSeq, parseAllDocuments, type Document, type Node as 
 import { DEFAULT_CONFIG, type ConfigResult, type DnsConfig, type Expectation, type IntendedFlow, type PeerRef, type ProjectConfig } from './config';
 import { RULES, ruleMeta } from './rules/catalog';
 import { keyEnd } from './parse/document';
+import { dns1123LabelProblems, dns1123SubdomainProblems, isIpAddress, labelKeyProblems, labelValueProblems } from './schema/syntax';
 import type { Finding, Fix, Severity, SeveritySetting, Span } from './types';
 
 export const CONFIG_FIELDS = ['include', 'exclude', 'ciliumVersion', 'rules', 'platformNamespaces', 'dns', 'intendedFlows', 'expectations'] as const;
@@ -19,11 +20,7 @@ const PEER_FIELDS = ['tenant', 'namespace'] as const;
 const REACH = ['never', 'only'] as const;
 const PROTOCOLS = ['TCP', 'UDP', 'SCTP'] as const;
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const PORT_SPEC = /^([A-Za-z]+)\/(\d+)(?:-(\d+))?$/;
-const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 
 /** Parses and validates the configuration text; the result is DEFAULT_CONFIG with every valid setting applied. */
 export function parseConfig(text: string): ConfigResult {
@@ -298,7 +295,7 @@ class ConfigReader {
   }
 
   private namespaceName(node: YamlNode, s: string): boolean {
-    if (s.length <= 63 && DNS_LABEL.test(s)) return true;
+    if (dns1123LabelProblems(s).length === 0) return true;
     this.report('badName', this.span(node),
       `${JSON.stringify(s)} is not a valid namespace name: at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit.`);
     return false;
@@ -332,7 +329,7 @@ class ConfigReader {
     if (addr != null) {
       const s = this.string(addr, '`dns.nodeLocalAddress`');
       if (s !== undefined) {
-        if (IPV4.test(s) || isIpv6(s)) dns.nodeLocalAddress = s;
+        if (isIpAddress(s)) dns.nodeLocalAddress = s;
         else this.report('badValue', this.span(addr), `${JSON.stringify(s)} is not an IP address; NodeLocal DNSCache usually listens on 169.254.20.10.`);
       }
     }
@@ -349,7 +346,7 @@ class ConfigReader {
     for (const pair of node.items as Pair<YamlNode, YamlNode | null>[]) {
       const key = pair.key;
       const k = isScalar(key) && typeof key.value === 'string' ? key.value : undefined;
-      if (k === undefined || !validLabelKey(k)) {
+      if (k === undefined || labelKeyProblems(k).length > 0) {
         this.report('badLabel', this.head(key), `${k === undefined ? 'This' : JSON.stringify(k)} is not a valid label key (an optional DNS prefix and '/', then at most 63 letters, digits, '-', '_' or '.').`);
         ok = false;
         continue;
@@ -363,7 +360,7 @@ class ConfigReader {
         ok = false;
         continue;
       }
-      if (v.value !== '' && !(v.value.length <= 63 && LABEL_NAME.test(v.value))) {
+      if (labelValueProblems(v.value).length > 0) {
         this.report('badLabel', this.span(v), `${JSON.stringify(v.value)} is not a valid label value (at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit).`);
         ok = false;
         continue;
@@ -470,7 +467,7 @@ class ConfigReader {
     const s = this.string(chosen.value, `\`${name}.${kind}\``);
     if (s === undefined) return undefined;
     if (kind === 'namespace' && !this.namespaceName(chosen.value, s)) return undefined;
-    if (kind === 'tenant' && !(s.length <= 253 && DNS_SUBDOMAIN.test(s))) {
+    if (kind === 'tenant' && dns1123SubdomainProblems(s).length > 0) {
       this.report('badName', this.span(chosen.value), `${JSON.stringify(s)} is not a valid tenant name (lowercase letters, digits, '-' and '.').`);
       return undefined;
     }
@@ -536,36 +533,6 @@ function keysOf(map: YamlNode): Set<string> {
 export function normalizeSeverity(value: string): SeveritySetting | undefined {
   if (value === 'info') return 'information';
   return (SEVERITY_SETTINGS as readonly string[]).includes(value) ? (value as SeveritySetting) : undefined;
-}
-
-function isIpv6(s: string): boolean {
-  const halves = s.split('::');
-  if (halves.length > 2) return false;
-  const groups = (part: string): string[] | undefined => {
-    if (part === '') return [];
-    const g = part.split(':');
-    const last = g[g.length - 1];
-    // An embedded IPv4 address counts as two groups.
-    if (last.includes('.')) {
-      if (!IPV4.test(last)) return undefined;
-      g.splice(g.length - 1, 1, '0', '0');
-    }
-    return g.every((x) => /^[0-9A-Fa-f]{1,4}$/.test(x)) ? g : undefined;
-  };
-  const head = groups(halves[0]);
-  const tail = halves.length === 2 ? groups(halves[1]) : [];
-  if (!head || !tail) return false;
-  if (halves.length === 2 && halves[0].includes('.')) return false;
-  const n = head.length + tail.length;
-  return halves.length === 2 ? n <= 7 : n === 8;
-}
-
-function validLabelKey(k: string): boolean {
-  const slash = k.lastIndexOf('/');
-  const name = slash === -1 ? k : k.slice(slash + 1);
-  const prefix = slash === -1 ? undefined : k.slice(0, slash);
-  if (prefix !== undefined && !(prefix.length <= 253 && DNS_SUBDOMAIN.test(prefix))) return false;
-  return name.length <= 63 && LABEL_NAME.test(name);
 }
 
 /** Why a glob cannot be used, as the end of a sentence; undefined when it is fine. */

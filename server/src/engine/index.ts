@@ -1,7 +1,7 @@
 // The engine's facade: the only module the server, the CLI and the tests import from the engine.
 export { Engine, MAX_FILE_CHARS, shiftFinding, type AnalyzedDocument, type DocumentOptions, type FileAnalysis } from './analyze';
 export { DEFAULT_CONFIG, CONFIG_FILE_NAME, mergeConfig, type ProjectConfig, type DnsConfig, type IntendedFlow, type Expectation, type PeerRef } from './config';
-export { parseConfig, normalizeSeverity, closest, CONFIG_FIELDS, SEVERITY_SETTINGS, CILIUM_VERSIONS } from './config-parse';
+export { parseConfig, normalizeSeverity, closest, CILIUM_VERSIONS } from './config-parse';
 export { RULES, ruleMeta, type RuleMeta } from './rules/catalog';
 export { LineIndex, type Position } from './parse/lines';
 export { decodeUtf8 } from './parse/encoding';

@@ -1,15 +1,16 @@
 // The schema node for a YAML path, described for hover and completion: description, type, enum values,
-// default, and the keys an object accepts. Reads the same generated schemas validation uses (chosen by
-// apiVersion + kind + Cilium version), following `$ref`s and merging `allOf`/`anyOf`/`oneOf` branches.
-import { SCHEMAS } from '../../../../schemas/index';
+// default, and the keys an object accepts. Reads the schema validation uses (chosen by apiVersion + kind +
+// Cilium version, with the same enum overlays), following `$ref`s and merging `allOf`/`anyOf`/`oneOf`
+// branches.
 import type { CiliumVersion } from '../types';
+import { overlaidSchema, schemaEntry } from './registry';
+
+export { schemaKinds } from './registry';
 
 export type PathSegment = string | number;
 
 export interface FieldInfo {
   description?: string;
-  default?: unknown;
-  enum?: unknown[];
 }
 
 export interface SchemaDescription {
@@ -29,21 +30,6 @@ export interface SchemaDescription {
 }
 
 type Node = Record<string, unknown>;
-
-// Enums the API server enforces in Go but the OpenAPI documents only describe in prose; validation adds
-// the same ones (schema/registry.ts OVERLAYS), matched the same way: on the field name and description.
-const PROSE_ENUMS: { property: string; description: RegExp; values: string[]; onItems?: boolean }[] = [
-  { property: 'protocol', description: /\(TCP, UDP, or SCTP\)|Must be UDP, TCP, or SCTP/, values: ['TCP', 'UDP', 'SCTP'] },
-  { property: 'operator', description: /Valid operators are In, NotIn, Exists and DoesNotExist\./, values: ['In', 'NotIn', 'Exists', 'DoesNotExist'] },
-  { property: 'policyTypes', description: /rule types that the NetworkPolicy relates to/, values: ['Ingress', 'Egress'], onItems: true },
-];
-
-function entryFor(apiVersion: string, kind: string, ciliumVersion: CiliumVersion): Node | undefined {
-  const entries = SCHEMAS.filter((e) => e.apiVersion === apiVersion && e.kind === kind);
-  if (entries.length === 0) return undefined;
-  const entry = entries.find((e) => !e.ciliumVersion || e.ciliumVersion === ciliumVersion) ?? entries[0];
-  return entry.schema as Node;
-}
 
 function isNode(v: unknown): v is Node {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -85,24 +71,10 @@ function childOf(root: Node, nodes: Node[], segment: PathSegment): Node[] {
       continue;
     }
     const props = n.properties;
-    if (isNode(props) && isNode(props[segment])) {
-      const child = branches(root, props[segment] as Node);
-      applyProseEnum(segment, child);
-      out.push(...child);
-    } else if (isNode(n.additionalProperties)) out.push(...branches(root, n.additionalProperties));
+    if (isNode(props) && isNode(props[segment])) out.push(...branches(root, props[segment] as Node));
+    else if (isNode(n.additionalProperties)) out.push(...branches(root, n.additionalProperties));
   }
   return out;
-}
-
-function applyProseEnum(property: string, nodes: Node[]): void {
-  for (const rule of PROSE_ENUMS) {
-    if (rule.property !== property) continue;
-    const described = nodes.find((n) => typeof n.description === 'string' && rule.description.test(n.description));
-    if (!described) continue;
-    if (rule.onItems) {
-      if (isNode(described.items) && !described.items.enum) described.items = { ...described.items, enum: rule.values };
-    } else if (!described.enum) nodes.unshift({ enum: rule.values });
-  }
 }
 
 function typeText(nodes: Node[], root: Node): string | undefined {
@@ -143,12 +115,9 @@ function describeNodes(root: Node, nodes: Node[], depth = 0): SchemaDescription 
       for (const [k, v] of Object.entries(n.properties)) {
         if (d.properties.has(k) || !isNode(v)) continue;
         const child = branches(root, v);
-        applyProseEnum(k, child);
         const info: FieldInfo = {};
         for (const c of child) {
           if (info.description === undefined && typeof c.description === 'string') info.description = c.description.trim();
-          if (info.enum === undefined && Array.isArray(c.enum)) info.enum = c.enum;
-          if (info.default === undefined && c.default !== undefined) info.default = c.default;
         }
         d.properties.set(k, info);
       }
@@ -166,25 +135,13 @@ function describeNodes(root: Node, nodes: Node[], depth = 0): SchemaDescription 
  */
 export function describeSchemaPath(apiVersion: string | undefined, kind: string | undefined, path: readonly PathSegment[], ciliumVersion: CiliumVersion = '1.18'): SchemaDescription | undefined {
   if (!apiVersion || !kind) return undefined;
-  const root = entryFor(apiVersion, kind, ciliumVersion);
-  if (!root) return undefined;
+  const entry = schemaEntry({ apiVersion, kind }, ciliumVersion);
+  if (!entry) return undefined;
+  const root = overlaidSchema(entry);
   let nodes = branches(root, root);
   for (const segment of path) {
     nodes = childOf(root, nodes, segment);
     if (nodes.length === 0) return undefined;
   }
   return describeNodes(root, nodes);
-}
-
-/** The apiVersions and kinds the engine has schemas for (for completing `apiVersion:` and `kind:`). */
-export function schemaKinds(): { apiVersion: string; kind: string }[] {
-  const seen = new Set<string>();
-  const out: { apiVersion: string; kind: string }[] = [];
-  for (const e of SCHEMAS) {
-    const key = `${e.apiVersion}|${e.kind}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push({ apiVersion: e.apiVersion, kind: e.kind });
-  }
-  return out;
 }

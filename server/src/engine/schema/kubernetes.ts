@@ -1,6 +1,7 @@
 // Kubernetes and Cilium validation that the OpenAPI schemas do not express: names, labels, selectors,
 // ports, CIDRs and NetworkPolicy peers. Each check mirrors a named upstream function (see the rule's
 // page under docs/rules/), runs on the plain value and reports on the exact YAML node.
+import { isObj, type Obj } from '../plain';
 import type { Fix } from '../types';
 import { scalarText, show, type Reporter, type Seg } from './report';
 import type { SupportedKind } from './registry';
@@ -30,9 +31,7 @@ export interface RuleContext {
   isPatch: boolean;
 }
 
-type Obj = Record<string, unknown>;
 
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 const PLACEHOLDER = /\{\{\s*(tenant\.name|namespace)\s*\}\}/g;
 const HAS_PLACEHOLDER = /\{\{\s*(tenant\.name|namespace)\s*\}\}/;

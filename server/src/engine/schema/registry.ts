@@ -132,10 +132,21 @@ export interface CompiledSchema {
 
 const compiled = new Map<string, CompiledSchema>();
 
-export function schemaFor(kind: KindRef, ciliumVersion: CiliumVersion): CompiledSchema | undefined {
+/** The schema entry for apiVersion + kind: the one for the configured Cilium version, if it differs. */
+export function schemaEntry(kind: KindRef, ciliumVersion: CiliumVersion): SchemaEntry | undefined {
   const entries = byRef.get(`${kind.apiVersion}|${kind.kind}`);
   if (!entries) return undefined;
-  const entry = entries.find((e) => !e.ciliumVersion || e.ciliumVersion === ciliumVersion) ?? entries[0];
+  return entries.find((e) => !e.ciliumVersion || e.ciliumVersion === ciliumVersion) ?? entries[0];
+}
+
+/** The apiVersions and kinds the engine has schemas for, in the order of SCHEMAS. */
+export function schemaKinds(): KindRef[] {
+  return [...byRef.values()].map(([e]) => ({ apiVersion: e.apiVersion, kind: e.kind }));
+}
+
+export function schemaFor(kind: KindRef, ciliumVersion: CiliumVersion): CompiledSchema | undefined {
+  const entry = schemaEntry(kind, ciliumVersion);
+  if (!entry) return undefined;
   const key = `${entry.file}`;
   let c = compiled.get(key);
   if (!c) {
@@ -294,6 +305,21 @@ const OVERLAYS: Overlay[] = [
   },
 ];
 
+const described = new Map<string, Record<string, unknown>>();
+
+/**
+ * The entry's schema with the overlays applied, for describing fields (hover, completion): the same
+ * enums validation enforces. Cached and shared: callers must not change it.
+ */
+export function overlaidSchema(entry: SchemaEntry): Record<string, unknown> {
+  let s = described.get(entry.file);
+  if (!s) {
+    s = applyOverlays(structuredClone(entry.schema)) as Record<string, unknown>;
+    described.set(entry.file, s);
+  }
+  return s;
+}
+
 function applyOverlays<T>(schema: T): T {
   const seen = new Set<object>();
   const stack: unknown[] = [schema];
@@ -311,12 +337,4 @@ function applyOverlays<T>(schema: T): T {
     for (const v of Object.values(node)) if (v && typeof v === 'object') stack.push(v);
   }
   return schema;
-}
-
-/** For tests and benchmarks: forget compiled validators. */
-export function clearSchemaCache(): void {
-  compiled.clear();
-  listValidator = undefined;
-  shared = undefined;
-  ajvInstance = undefined;
 }

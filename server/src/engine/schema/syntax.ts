@@ -171,6 +171,11 @@ export function prefixContains(net: Cidr, addr: Cidr): boolean {
   return true;
 }
 
+/** An IPv4 or IPv6 address (no prefix, no zone), parsed strictly: no IPv4 octet with a leading zero. */
+export function isIpAddress(text: string): boolean {
+  return parseIp(text, false) !== undefined;
+}
+
 interface Ip {
   family: 4 | 6;
   bytes: number[];

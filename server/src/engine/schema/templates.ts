@@ -3,7 +3,7 @@
 // mapping `{tenant.name}`; with text after it (`{{tenant.name}}-web`) the line does not even parse.
 // Capsule renders rawItems as JSON text, so the placeholder must be inside a quoted string.
 import { isMap, isPair, isSeq, type YAMLMap } from 'yaml';
-import type { ParsedDocument, YamlNode } from '../parse/document';
+import type { ParsedDocument, SyntaxProblem, YamlNode } from '../parse/document';
 import { ruleMeta } from '../rules/catalog';
 import type { Finding, Span } from '../types';
 import { identify } from './registry';
@@ -32,6 +32,19 @@ export function reportablePlaceholders(parsed: ParsedDocument): UnquotedPlacehol
   }
   memo.set(parsed, found);
   return found;
+}
+
+/** For toPlain: each unquoted placeholder read as the text the author meant; undefined when there is none. */
+export function placeholderOverrides(parsed: ParsedDocument): Map<YamlNode, unknown> | undefined {
+  const placeholders = reportablePlaceholders(parsed);
+  return placeholders.length ? new Map<YamlNode, unknown>(placeholders.map((p) => [p.node, p.text])) : undefined;
+}
+
+/** The parse errors, less those on the line of an unquoted placeholder: they echo that one mistake. */
+export function errorsBesidePlaceholders(parsed: ParsedDocument): SyntaxProblem[] {
+  const placeholders = parsed.empty ? [] : reportablePlaceholders(parsed);
+  if (placeholders.length === 0) return parsed.errors;
+  return parsed.errors.filter((e) => !placeholders.some((t) => e.span.start >= t.span.start && e.span.start <= t.lineEnd));
 }
 
 function findUnquoted(parsed: ParsedDocument): UnquotedPlaceholder[] {

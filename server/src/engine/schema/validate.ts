@@ -1,6 +1,7 @@
 // Schema and Kubernetes validation of one `---` document. Supported kinds are chosen by apiVersion and
 // kind (lists item by item, Capsule rawItems manifest by manifest); anything else gets no findings,
 // so a repository that mixes policy with other manifests stays quiet.
+import { isObj } from '../plain';
 import { isMap } from 'yaml';
 import type { DocumentOptions } from '../analyze';
 import { toPlain, type ParsedDocument, type YamlNode } from '../parse/document';
@@ -9,7 +10,7 @@ import { andList, decode, reportSchemaErrors } from './errors';
 import { checkKubernetesRules, renderPlaceholders } from './kubernetes';
 import { identify, listSchema, runSchema, schemaFor, type Identification, type SupportedKind } from './registry';
 import { fieldName, Reporter, show, type Seg } from './report';
-import { placeholderFindings, reportablePlaceholders } from './templates';
+import { placeholderFindings, placeholderOverrides, reportablePlaceholders } from './templates';
 import { runObjectRules } from '../rules/run';
 
 /** Keys that only Kustomize strategic-merge patches use. */
@@ -35,12 +36,10 @@ export function validateDocument(parsed: ParsedDocument, options: DocumentOption
     reportUnknownVersion(reporter, [], parsed.apiVersion!, id);
     return reporter.findings;
   }
-  const placeholders = reportablePlaceholders(parsed);
-  for (const f of placeholderFindings(placeholders)) reporter.add(f.ruleId, f.messageId, f.span, f.message, { fixes: f.fixes });
-  const overrides = placeholders.length ? new Map<YamlNode, unknown>(placeholders.map((p) => [p.node, p.text])) : undefined;
+  for (const f of placeholderFindings(reportablePlaceholders(parsed))) reporter.add(f.ruleId, f.messageId, f.span, f.message, { fixes: f.fixes });
 
   // Every node of the text counted once is far below this; only alias expansion can exceed it.
-  const conversion = toPlain(root, { budget: 100_000 + parsed.text.length, overrides });
+  const conversion = toPlain(root, { budget: 100_000 + parsed.text.length, overrides: placeholderOverrides(parsed) });
   const bomb = conversion.problems.find((p) => p.kind === 'alias-budget');
   if (bomb) {
     reporter.add('yaml-alias-limit', 'aliasLimit', reporter.spanOf(bomb.node),
@@ -168,8 +167,4 @@ function dedupe(findings: Finding[]): Finding[] {
   for (const f of findings) if (RULE_IDS.has(f.ruleId)) ruleSpans.add(`${f.span.start}|${f.span.end}`);
   if (ruleSpans.size === 0) return findings;
   return findings.filter((f) => !(f.ruleId === 'schema' && SHADOWED_SCHEMA.has(f.messageId) && ruleSpans.has(`${f.span.start}|${f.span.end}`)));
-}
-
-function isObj(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
