@@ -1,7 +1,7 @@
 // The one place the Cilium tests call the engine: YAML → CiliumPolicyModel (with a real Locator), a
-// hand-built WorkspaceModel, and a reference combiner that follows the PolicyEffect contract as the
-// evaluator does (a side is isolated if any selecting policy isolates it; allowed = union of allows of the
-// selecting policies, or everything when none isolates; minus the union of denies).
+// hand-built WorkspaceModel, and the semantics tests' reference combiner of the PolicyEffect contract
+// (a side is isolated if any selecting policy isolates it; allowed = union of allows of the selecting
+// policies, or everything when none isolates; minus the union of denies).
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ciliumPolicyFromDocument, type CiliumKind, type CiliumPolicyModel } from '../../server/src/engine/model/cilium';
@@ -12,6 +12,7 @@ import { parseChunk, toPlain } from '../../server/src/engine/parse/document';
 import { ConnSet } from '../../server/src/engine/semantics/connset';
 import { cutSpace, parseExternal, rangeText } from '../../server/src/engine/semantics/ip';
 import type { Finding } from '../../server/src/engine/types';
+import { referenceSide } from '../semantics/check';
 
 export const URI = 'file:///policy.yaml';
 
@@ -64,18 +65,6 @@ export function workspace(ns: Record<string, Record<string, string>>, workloads:
   return { namespaces: namespaces(ns), workloads, tenants: new Map(), networkPolicies: [], policies, findings: new Map() };
 }
 
-function side(effects: readonly PolicyEffect[], direction: 'ingress' | 'egress', subject: Workload, peer: Endpoint): ConnSet {
-  const selecting = effects.filter((e) => e.selects(subject));
-  const isolated = selecting.some((e) => e.isolates(direction));
-  let allowed = isolated ? ConnSet.NONE : ConnSet.ALL;
-  let denied = ConnSet.NONE;
-  for (const e of selecting) {
-    for (const c of e.allows(direction, subject, peer)) allowed = allowed.union(c.conns);
-    for (const c of e.denies(direction, subject, peer)) denied = denied.union(c.conns);
-  }
-  return allowed.subtract(denied);
-}
-
 /** What may flow from `src` to `dst` (a workload, or an IPv4 address/CIDR/range for an external end). */
 export function conns(effects: readonly PolicyEffect[], src: Workload | string, dst: Workload | string): string {
   const end = (x: Workload | string): Endpoint => {
@@ -87,8 +76,8 @@ export function conns(effects: readonly PolicyEffect[], src: Workload | string, 
   const s = end(src);
   const d = end(dst);
   let out = ConnSet.ALL;
-  if (s.type === 'workload') out = out.intersect(side(effects, 'egress', s.workload, d));
-  if (d.type === 'workload') out = out.intersect(side(effects, 'ingress', d.workload, s));
+  if (s.type === 'workload') out = out.intersect(referenceSide(effects, 'egress', s.workload, d));
+  if (d.type === 'workload') out = out.intersect(referenceSide(effects, 'ingress', d.workload, s));
   return out.toString();
 }
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { ConnSet } from '../../server/src/engine/semantics/connset';
 import { diffConnectivity, type ConnectionRow } from '../../server/src/engine/semantics/diff';
 import { cli } from '../cli/run';
-import { diff, diffJson, Scratch, type Json } from './run';
+import { diff, diffJson, Scratch, scratch, type Json } from './run';
 
 // ---- the policy repository, version A and version B ---------------------------------------------------
 
@@ -167,134 +167,106 @@ function twoFolders(): Scratch {
 
 // ---- OLD_PATH NEW_PATH ------------------------------------------------------------------------------------
 
-test('two folders: added, removed and changed pairs at the workload level (json)', async () => {
-  const s = twoFolders();
-  try {
-    const j = await diffJson(['a', 'b'], s.dir);
-    assert.equal(j.old, 'a');
-    assert.equal(j.new, 'b');
-    assert.equal(j.level, 'workload');
-    assertWorkloadDiff(j);
-    assert.equal(j.added[0].srcKind, 'Deployment');
-    assert.equal(j.added[0].dstKind, 'StatefulSet');
-    assert.equal(j.removed[3].srcKind, 'External');
-  } finally {
-    s.cleanup();
-  }
+test('two folders: added, removed and changed pairs at the workload level (json)', async (t) => {
+  const s = scratch(t, twoFolders());
+  const j = await diffJson(['a', 'b'], s.dir);
+  assert.equal(j.old, 'a');
+  assert.equal(j.new, 'b');
+  assert.equal(j.level, 'workload');
+  assertWorkloadDiff(j);
+  assert.equal(j.added[0].srcKind, 'Deployment');
+  assert.equal(j.added[0].dstKind, 'StatefulSet');
+  assert.equal(j.removed[3].srcKind, 'External');
 });
 
-test('text: + added, - removed, ~ changed with old → new ports, grouped, then a summary', async () => {
-  const s = twoFolders();
-  try {
-    const r = await diff(['a', 'b'], s.dir);
-    assert.equal(r.code, 0, r.stderr);
-    assert.equal(
-      r.stdout,
-      [
-        'Connectivity changes from a to b (workload level):',
-        '',
-        'Added (1):',
-        '+ wind/api → solar/db  TCP 5432',
-        '',
-        'Removed (4):',
-        '- solar/db → wind/api        All Connections',
-        '- solar/web → wind/api       All Connections',
-        '- wind-ci/runner → wind/api  All Connections',
-        '- 0.0.0.0/0 → wind/api       All Connections',
-        '',
-        'Changed (2):',
-        '~ wind-ci/runner → solar/web  TCP 80 → TCP 80,443',
-        '~ wind/api → solar/web        TCP 80 → TCP 80,443',
-        '',
-        '1 added, 4 removed, 2 changed.',
-        '',
-      ].join('\n'),
-    );
-  } finally {
-    s.cleanup();
-  }
+test('text: + added, - removed, ~ changed with old → new ports, grouped, then a summary', async (t) => {
+  const s = scratch(t, twoFolders());
+  const r = await diff(['a', 'b'], s.dir);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(
+    r.stdout,
+    [
+      'Connectivity changes from a to b (workload level):',
+      '',
+      'Added (1):',
+      '+ wind/api → solar/db  TCP 5432',
+      '',
+      'Removed (4):',
+      '- solar/db → wind/api        All Connections',
+      '- solar/web → wind/api       All Connections',
+      '- wind-ci/runner → wind/api  All Connections',
+      '- 0.0.0.0/0 → wind/api       All Connections',
+      '',
+      'Changed (2):',
+      '~ wind-ci/runner → solar/web  TCP 80 → TCP 80,443',
+      '~ wind/api → solar/web        TCP 80 → TCP 80,443',
+      '',
+      '1 added, 4 removed, 2 changed.',
+      '',
+    ].join('\n'),
+  );
 });
 
-test('md: a section for a pull-request comment, with one table per kind of change', async () => {
-  const s = twoFolders();
-  try {
-    const r = await diff(['a', 'b', '--format', 'md'], s.dir);
-    assert.equal(r.code, 0, r.stderr);
-    const md = r.stdout;
-    assert.match(md, /^### Connectivity changes\n\n`a` → `b`, workload level: \*\*1 added\*\*, \*\*4 removed\*\*, \*\*2 changed\*\*\.\n/);
-    assert.match(md, /\n#### Added \(1\)\n\n\| From \| To \| Connections \|\n\| --- \| --- \| --- \|\n\| `wind\/api` \| `solar\/db` \| TCP 5432 \|\n/);
-    assert.match(md, /\n#### Removed \(4\)\n/);
-    assert.match(md, /\n#### Changed \(2\)\n\n\| From \| To \| Before \| After \|\n\| --- \| --- \| --- \| --- \|\n\| `wind-ci\/runner` \| `solar\/web` \| TCP 80 \| TCP 80,443 \|\n/);
-    assert.match(md, /<sub>tenant-policy .*explain/);
-  } finally {
-    s.cleanup();
-  }
+test('md: a section for a pull-request comment, with one table per kind of change', async (t) => {
+  const s = scratch(t, twoFolders());
+  const r = await diff(['a', 'b', '--format', 'md'], s.dir);
+  assert.equal(r.code, 0, r.stderr);
+  const md = r.stdout;
+  assert.match(md, /^### Connectivity changes\n\n`a` → `b`, workload level: \*\*1 added\*\*, \*\*4 removed\*\*, \*\*2 changed\*\*\.\n/);
+  assert.match(md, /\n#### Added \(1\)\n\n\| From \| To \| Connections \|\n\| --- \| --- \| --- \|\n\| `wind\/api` \| `solar\/db` \| TCP 5432 \|\n/);
+  assert.match(md, /\n#### Removed \(4\)\n/);
+  assert.match(md, /\n#### Changed \(2\)\n\n\| From \| To \| Before \| After \|\n\| --- \| --- \| --- \| --- \|\n\| `wind-ci\/runner` \| `solar\/web` \| TCP 80 \| TCP 80,443 \|\n/);
+  assert.match(md, /<sub>tenant-policy .*explain/);
 });
 
-test('no change: a sentence in each format, exit 0; --fail-on-change exits 1 only when something changed', async () => {
-  const s = twoFolders().write(A, 'a2');
-  try {
-    const same = await diff(['a', 'a2'], s.dir);
-    assert.equal(same.code, 0);
-    assert.equal(same.stdout, 'No connectivity changes between a and a2 (workload level).\n');
-    const j = await diffJson(['a', 'a2'], s.dir);
-    assert.deepEqual([j.added, j.removed, j.changed], [[], [], []]);
-    assert.match((await diff(['a', 'a2', '--format', 'md'], s.dir)).stdout, /No connectivity changes between `a` and `a2`/);
-    assert.equal((await diff(['a', 'a2', '--fail-on-change'], s.dir)).code, 0);
-    assert.equal((await diff(['a', 'b', '--fail-on-change'], s.dir)).code, 1);
-    assert.equal((await diff(['a', 'b'], s.dir)).code, 0);
-  } finally {
-    s.cleanup();
-  }
+test('no change: a sentence in each format, exit 0; --fail-on-change exits 1 only when something changed', async (t) => {
+  const s = scratch(t, twoFolders().write(A, 'a2'));
+  const same = await diff(['a', 'a2'], s.dir);
+  assert.equal(same.code, 0);
+  assert.equal(same.stdout, 'No connectivity changes between a and a2 (workload level).\n');
+  const j = await diffJson(['a', 'a2'], s.dir);
+  assert.deepEqual([j.added, j.removed, j.changed], [[], [], []]);
+  assert.match((await diff(['a', 'a2', '--format', 'md'], s.dir)).stdout, /No connectivity changes between `a` and `a2`/);
+  assert.equal((await diff(['a', 'a2', '--fail-on-change'], s.dir)).code, 0);
+  assert.equal((await diff(['a', 'b', '--fail-on-change'], s.dir)).code, 1);
+  assert.equal((await diff(['a', 'b'], s.dir)).code, 0);
 });
 
-test('level namespace: the union of the workloads’ connections per pair of namespaces', async () => {
-  const s = twoFolders();
-  try {
-    const j = await diffJson(['a', 'b', '--level', 'namespace'], s.dir);
-    assert.equal(j.level, 'namespace');
-    assert.deepEqual(j.added, []);
-    assert.deepEqual(pairs(j.removed), ['solar > wind', 'wind-ci > wind', '0.0.0.0/0 > wind']);
-    assert.deepEqual(
-      j.changed.map((r) => [r.src, r.dst, r.before, r.after]),
-      [
-        ['wind', 'solar', 'TCP 80', 'TCP 80,443,5432'],
-        ['wind-ci', 'solar', 'TCP 80', 'TCP 80,443'],
-      ],
-    );
-  } finally {
-    s.cleanup();
-  }
+test('level namespace: the union of the workloads’ connections per pair of namespaces', async (t) => {
+  const s = scratch(t, twoFolders());
+  const j = await diffJson(['a', 'b', '--level', 'namespace'], s.dir);
+  assert.equal(j.level, 'namespace');
+  assert.deepEqual(j.added, []);
+  assert.deepEqual(pairs(j.removed), ['solar > wind', 'wind-ci > wind', '0.0.0.0/0 > wind']);
+  assert.deepEqual(
+    j.changed.map((r) => [r.src, r.dst, r.before, r.after]),
+    [
+      ['wind', 'solar', 'TCP 80', 'TCP 80,443,5432'],
+      ['wind-ci', 'solar', 'TCP 80', 'TCP 80,443'],
+    ],
+  );
 });
 
-test('level tenant: a change inside a tenant that other pairs still allow is no change between tenants', async () => {
-  const s = twoFolders();
-  try {
-    const j = await diffJson(['a', 'b', '--level', 'tenant'], s.dir);
-    assert.equal(j.level, 'tenant');
-    // sun → breeze stays All Connections: solar may still reach wind-ci.
-    assert.deepEqual(pairs(j.removed).filter((p) => !/^\d/.test(p)), []);
-    assert.deepEqual(j.added, []);
-    assert.deepEqual(j.changed.map((r) => [r.src, r.dst, r.before, r.after]), [['breeze', 'sun', 'TCP 80', 'TCP 80,443,5432']]);
-  } finally {
-    s.cleanup();
-  }
+test('level tenant: a change inside a tenant that other pairs still allow is no change between tenants', async (t) => {
+  const s = scratch(t, twoFolders());
+  const j = await diffJson(['a', 'b', '--level', 'tenant'], s.dir);
+  assert.equal(j.level, 'tenant');
+  // sun → breeze stays All Connections: solar may still reach wind-ci.
+  assert.deepEqual(pairs(j.removed).filter((p) => !/^\d/.test(p)), []);
+  assert.deepEqual(j.added, []);
+  assert.deepEqual(j.changed.map((r) => [r.src, r.dst, r.before, r.after]), [['breeze', 'sun', 'TCP 80', 'TCP 80,443,5432']]);
 });
 
-test('--inventory: a cluster export is merged into both versions (its workloads are what the policies select)', async () => {
+test('--inventory: a cluster export is merged into both versions (its workloads are what the policies select)', async (t) => {
   const deny = policy('shop', 'deny', '  podSelector: {}\n  policyTypes: [Ingress]\n');
   const allow = policy('shop', 'allow-web', '  podSelector:\n    matchLabels:\n      app: web\n  ingress:\n    - ports:\n        - port: 443\n');
-  const s = new Scratch().write({ 'a/np.yaml': deny, 'b/np.yaml': `${deny}---\n${allow}`, 'cluster.yaml': [deployment('shop', 'web', 'Deployment', '            - containerPort: 443\n'), deployment('shop', 'cli', 'Deployment', '            - containerPort: 80\n')].join('---\n') });
-  try {
-    assert.equal((await diff(['a', 'b'], s.dir)).stdout, 'No connectivity changes between a and b (workload level).\n');
-    const j = await diffJson(['a', 'b', '--inventory', 'cluster.yaml'], s.dir);
-    assert.deepEqual(j.added.map((r) => [r.src, r.dst, r.conns]), [['shop/cli', 'shop/web', 'TCP 443'], ['0.0.0.0/0', 'shop/web', 'TCP 443']]);
-    const missing = await diff(['a', 'b', '--inventory', 'nope.yaml'], s.dir);
-    assert.equal(missing.code, 2);
-    assert.match(missing.stderr, /cannot read the inventory nope\.yaml/);
-  } finally {
-    s.cleanup();
-  }
+  const s = scratch(t, new Scratch().write({ 'a/np.yaml': deny, 'b/np.yaml': `${deny}---\n${allow}`, 'cluster.yaml': [deployment('shop', 'web', 'Deployment', '            - containerPort: 443\n'), deployment('shop', 'cli', 'Deployment', '            - containerPort: 80\n')].join('---\n') }));
+  assert.equal((await diff(['a', 'b'], s.dir)).stdout, 'No connectivity changes between a and b (workload level).\n');
+  const j = await diffJson(['a', 'b', '--inventory', 'cluster.yaml'], s.dir);
+  assert.deepEqual(j.added.map((r) => [r.src, r.dst, r.conns]), [['shop/cli', 'shop/web', 'TCP 443'], ['0.0.0.0/0', 'shop/web', 'TCP 443']]);
+  const missing = await diff(['a', 'b', '--inventory', 'nope.yaml'], s.dir);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /cannot read the inventory nope\.yaml/);
 });
 
 // ---- PATH --against GIT_REF ----------------------------------------------------------------------------
@@ -308,134 +280,102 @@ function repository(): Scratch {
   return s;
 }
 
-test('--against HEAD~1: the folder in the working tree against the same folder one commit earlier', async () => {
-  const s = repository();
-  try {
-    const j = await diffJson(['policies', '--against', 'HEAD~1'], s.dir);
-    assert.equal(j.old, 'policies at HEAD~1');
-    assert.equal(j.new, 'policies');
-    assertWorkloadDiff(j);
-    // The same from inside the subfolder, and with the revision as a commit id.
-    const inside = await diffJson(['.', '--against', 'HEAD~1'], s.path('policies'));
-    assertWorkloadDiff(inside);
-    const id = s.git('rev-parse', 'HEAD~1').trim();
-    assertWorkloadDiff(await diffJson([`--against=${id}`, 'policies'], s.dir));
-  } finally {
-    s.cleanup();
+test('--against HEAD~1: the folder in the working tree against the same folder one commit earlier', async (t) => {
+  const s = scratch(t, repository());
+  const j = await diffJson(['policies', '--against', 'HEAD~1'], s.dir);
+  assert.equal(j.old, 'policies at HEAD~1');
+  assert.equal(j.new, 'policies');
+  assertWorkloadDiff(j);
+  // The same from inside the subfolder, and with the revision as a commit id.
+  const inside = await diffJson(['.', '--against', 'HEAD~1'], s.path('policies'));
+  assertWorkloadDiff(inside);
+  const id = s.git('rev-parse', 'HEAD~1').trim();
+  assertWorkloadDiff(await diffJson([`--against=${id}`, 'policies'], s.dir));
+});
+
+test('--against HEAD: uncommitted changes in the working tree are the new version', async (t) => {
+  const s = scratch(t, repository());
+  assert.equal((await diff(['policies', '--against', 'HEAD'], s.dir)).stdout, 'No connectivity changes between policies at HEAD and policies (workload level).\n');
+  s.write({ 'solar.yaml': B['solar.yaml']!.replace(ALLOW_DB, '').replace(/---\n$/, '') }, 'policies');
+  const j = await diffJson(['policies', '--against', 'HEAD'], s.dir);
+  assert.deepEqual(j.removed.map((r) => [r.src, r.dst, r.conns]), [['wind/api', 'solar/db', 'TCP 5432']]);
+  assert.deepEqual([j.added, j.changed], [[], []]);
+});
+
+test('--against: a branch name; the other formats read the same versions', async (t) => {
+  const s = scratch(t, repository());
+  s.git('branch', 'release', 'HEAD~1');
+  const r = await diff(['policies', '--against', 'release', '--format', 'md'], s.dir);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /`policies at release` → `policies`, workload level: \*\*1 added\*\*, \*\*4 removed\*\*, \*\*2 changed\*\*/);
+  const text = await diff(['policies', '--against', 'release', '--level', 'tenant'], s.dir);
+  assert.match(text.stdout, /~ breeze → sun {2}TCP 80 → TCP 80,443,5432\n/);
+});
+
+test('--against: files the configuration excludes are left out at the revision as in the working tree', async (t) => {
+  const s = scratch(t);
+  s.git('init', '-q');
+  s.write({ '.tenant-policy.yaml': 'exclude:\n  - "drafts/**"\n' });
+  s.write(A, 'policies').write({ 'drafts/solar.yaml': B['solar.yaml'] }, 'policies').commit('A with a draft');
+  s.write({ 'drafts/solar.yaml': undefined }, 'policies').commit('draft dropped');
+  const r = await diff(['policies', '--against', 'HEAD~1'], s.dir);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, 'No connectivity changes between policies at HEAD~1 and policies (workload level).\n');
+});
+
+test('--against: a folder that did not exist at the revision: everything it allows now is added', async (t) => {
+  const s = scratch(t, repository());
+  s.write(B, 'more').commit('a second copy');
+  const r = await diff(['more', '--against', 'HEAD~1', '--format', 'json'], s.dir);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /more does not exist at HEAD~1/);
+  const j = JSON.parse(r.stdout) as Json;
+  assert.ok(j.added.some((x) => x.src === 'wind/api' && x.dst === 'solar/db' && x.conns === 'TCP 5432'));
+  assert.deepEqual([j.removed, j.changed], [[], []]);
+});
+
+test('--against: an unknown revision is exit 2 with a clear message', async (t) => {
+  const s = scratch(t, repository());
+  // A revision that looks like an option reaches git as a revision, never as an option.
+  for (const ref of ['no-such-branch', 'HEAD~9', '--output=x']) {
+    const r = await diff(['policies', `--against=${ref}`], s.dir);
+    assert.equal(r.code, 2, ref);
+    assert.match(r.stderr, new RegExp(`unknown git revision ${JSON.stringify(ref).replace(/[~]/g, '\\$&')}`));
+    assert.equal(r.stdout, '');
   }
 });
 
-test('--against HEAD: uncommitted changes in the working tree are the new version', async () => {
-  const s = repository();
-  try {
-    assert.equal((await diff(['policies', '--against', 'HEAD'], s.dir)).stdout, 'No connectivity changes between policies at HEAD and policies (workload level).\n');
-    s.write({ 'solar.yaml': B['solar.yaml']!.replace(ALLOW_DB, '').replace(/---\n$/, '') }, 'policies');
-    const j = await diffJson(['policies', '--against', 'HEAD'], s.dir);
-    assert.deepEqual(j.removed.map((r) => [r.src, r.dst, r.conns]), [['wind/api', 'solar/db', 'TCP 5432']]);
-    assert.deepEqual([j.added, j.changed], [[], []]);
-  } finally {
-    s.cleanup();
-  }
-});
-
-test('--against: a branch name; the other formats read the same versions', async () => {
-  const s = repository();
-  try {
-    s.git('branch', 'release', 'HEAD~1');
-    const r = await diff(['policies', '--against', 'release', '--format', 'md'], s.dir);
-    assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /`policies at release` → `policies`, workload level: \*\*1 added\*\*, \*\*4 removed\*\*, \*\*2 changed\*\*/);
-    const text = await diff(['policies', '--against', 'release', '--level', 'tenant'], s.dir);
-    assert.match(text.stdout, /~ breeze → sun {2}TCP 80 → TCP 80,443,5432\n/);
-  } finally {
-    s.cleanup();
-  }
-});
-
-test('--against: files the configuration excludes are left out at the revision as in the working tree', async () => {
-  const s = new Scratch();
-  try {
-    s.git('init', '-q');
-    s.write({ '.tenant-policy.yaml': 'exclude:\n  - "drafts/**"\n' });
-    s.write(A, 'policies').write({ 'drafts/solar.yaml': B['solar.yaml'] }, 'policies').commit('A with a draft');
-    s.write({ 'drafts/solar.yaml': undefined }, 'policies').commit('draft dropped');
-    const r = await diff(['policies', '--against', 'HEAD~1'], s.dir);
-    assert.equal(r.code, 0, r.stderr);
-    assert.equal(r.stdout, 'No connectivity changes between policies at HEAD~1 and policies (workload level).\n');
-  } finally {
-    s.cleanup();
-  }
-});
-
-test('--against: a folder that did not exist at the revision: everything it allows now is added', async () => {
-  const s = repository();
-  try {
-    s.write(B, 'more').commit('a second copy');
-    const r = await diff(['more', '--against', 'HEAD~1', '--format', 'json'], s.dir);
-    assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stderr, /more does not exist at HEAD~1/);
-    const j = JSON.parse(r.stdout) as Json;
-    assert.ok(j.added.some((x) => x.src === 'wind/api' && x.dst === 'solar/db' && x.conns === 'TCP 5432'));
-    assert.deepEqual([j.removed, j.changed], [[], []]);
-  } finally {
-    s.cleanup();
-  }
-});
-
-test('--against: an unknown revision is exit 2 with a clear message', async () => {
-  const s = repository();
-  try {
-    // A revision that looks like an option reaches git as a revision, never as an option.
-    for (const ref of ['no-such-branch', 'HEAD~9', '--output=x']) {
-      const r = await diff(['policies', `--against=${ref}`], s.dir);
-      assert.equal(r.code, 2, ref);
-      assert.match(r.stderr, new RegExp(`unknown git revision ${JSON.stringify(ref).replace(/[~]/g, '\\$&')}`));
-      assert.equal(r.stdout, '');
-    }
-  } finally {
-    s.cleanup();
-  }
-});
-
-test('--against outside a git repository is exit 2', async () => {
-  const s = new Scratch().write(A, 'policies');
-  try {
-    const r = await diff(['policies', '--against', 'HEAD'], s.dir);
-    assert.equal(r.code, 2);
-    assert.match(r.stderr, /not inside a git repository/);
-  } finally {
-    s.cleanup();
-  }
+test('--against outside a git repository is exit 2', async (t) => {
+  const s = scratch(t, new Scratch().write(A, 'policies'));
+  const r = await diff(['policies', '--against', 'HEAD'], s.dir);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /not inside a git repository/);
 });
 
 // ---- bad usage -------------------------------------------------------------------------------------------
 
-test('bad usage is exit 2 with a message on stderr', async () => {
-  const s = twoFolders();
-  try {
-    const cases: [string[], RegExp][] = [
-      [['a'], /give OLD_PATH and NEW_PATH, or PATH --against GIT_REF \(got 1 path\)/],
-      [['a', 'b', 'c'], /got 3 paths/],
-      [['a', 'b', '--against', 'HEAD'], /with --against, give one PATH \(got 2\)/],
-      [['a', 'b', '--format', 'sarif'], /--format must be one of text, json, md/],
-      [['a', 'b', '--level', 'pod'], /--level must be one of workload, namespace, tenant/],
-      [['a', 'b', '--against'], /--against needs a value/],
-      [['a', 'b', '--frobnicate'], /unknown option --frobnicate/],
-      [['a', '-'], /not standard input/],
-      [['a', 'missing'], /missing: no such file or folder/],
-    ];
-    for (const [args, message] of cases) {
-      const r = await diff(args, s.dir);
-      assert.equal(r.code, 2, args.join(' '));
-      assert.match(r.stderr, message, args.join(' '));
-      assert.equal(r.stdout, '');
-    }
-    const help = await diff(['--help'], s.dir);
-    assert.equal(help.code, 0);
-    assert.match(help.stdout, /^Usage: tenant-policy diff OLD_PATH NEW_PATH/);
-  } finally {
-    s.cleanup();
+test('bad usage is exit 2 with a message on stderr', async (t) => {
+  const s = scratch(t, twoFolders());
+  const cases: [string[], RegExp][] = [
+    [['a'], /give OLD_PATH and NEW_PATH, or PATH --against GIT_REF \(got 1 path\)/],
+    [['a', 'b', 'c'], /got 3 paths/],
+    [['a', 'b', '--against', 'HEAD'], /with --against, give one PATH \(got 2\)/],
+    [['a', 'b', '--format', 'sarif'], /--format must be one of text, json, md/],
+    [['a', 'b', '--level', 'pod'], /--level must be one of workload, namespace, tenant/],
+    [['a', 'b', '--against'], /--against needs a value/],
+    [['a', 'b', '--frobnicate'], /unknown option --frobnicate/],
+    [['a', '-'], /not standard input/],
+    [['a', 'missing'], /missing: no such file or folder/],
+  ];
+  for (const [args, message] of cases) {
+    const r = await diff(args, s.dir);
+    assert.equal(r.code, 2, args.join(' '));
+    assert.match(r.stderr, message, args.join(' '));
+    assert.equal(r.stdout, '');
   }
+  const help = await diff(['--help'], s.dir);
+  assert.equal(help.code, 0);
+  assert.match(help.stdout, /^Usage: tenant-policy diff OLD_PATH NEW_PATH/);
 });
 
 // ---- the conformance corpus: two versions whose connectivity an independent analyser computed ----------
@@ -477,19 +417,15 @@ for (const [before, after] of [
 
 // ---- the real command line ------------------------------------------------------------------------------
 
-test('dist/cli.js: `tenant-policy diff` is dispatched with its options, help and exit codes', () => {
-  const s = twoFolders();
-  try {
-    const r = cli(['diff', 'a', 'b', '--format', 'json', '--fail-on-change'], { cwd: s.dir });
-    assert.equal(r.code, 1, r.stderr);
-    assertWorkloadDiff(JSON.parse(r.stdout) as Json);
-    assert.equal(cli(['diff', 'a', 'a'], { cwd: s.dir }).code, 0);
-    assert.match(cli(['diff', '--help']).stdout, /^Usage: tenant-policy diff OLD_PATH NEW_PATH/);
-    assert.match(cli(['help', 'diff']).stdout, /^Usage: tenant-policy diff OLD_PATH NEW_PATH/);
-    const bad = cli(['diff', 'a'], { cwd: s.dir });
-    assert.equal(bad.code, 2);
-    assert.match(bad.stderr, /give OLD_PATH and NEW_PATH/);
-  } finally {
-    s.cleanup();
-  }
+test('dist/cli.js: `tenant-policy diff` is dispatched with its options, help and exit codes', (t) => {
+  const s = scratch(t, twoFolders());
+  const r = cli(['diff', 'a', 'b', '--format', 'json', '--fail-on-change'], { cwd: s.dir });
+  assert.equal(r.code, 1, r.stderr);
+  assertWorkloadDiff(JSON.parse(r.stdout) as Json);
+  assert.equal(cli(['diff', 'a', 'a'], { cwd: s.dir }).code, 0);
+  assert.match(cli(['diff', '--help']).stdout, /^Usage: tenant-policy diff OLD_PATH NEW_PATH/);
+  assert.match(cli(['help', 'diff']).stdout, /^Usage: tenant-policy diff OLD_PATH NEW_PATH/);
+  const bad = cli(['diff', 'a'], { cwd: s.dir });
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /give OLD_PATH and NEW_PATH/);
 });

@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import type { TestContext } from 'node:test';
 import { runDiff } from '../../server/src/cli/diff';
 
 export interface Run {
@@ -75,4 +76,10 @@ export class Scratch {
   cleanup(): void {
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/** The scratch folder of one test, removed when the test ends (passed or failed). */
+export function scratch(t: TestContext, s: Scratch = new Scratch()): Scratch {
+  t.after(() => s.cleanup());
+  return s;
 }

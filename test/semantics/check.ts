@@ -3,7 +3,7 @@
 // policy about every pair through the PolicyEffect contract alone, to check the indexed evaluator against.
 import { Engine, buildWorkspaceModel, extractFile } from '../../server/src/engine';
 import type { Workload } from '../../server/src/engine/model/types';
-import type { Endpoint, IpRange, WorkspaceModel } from '../../server/src/engine/model/workspace';
+import type { Endpoint, IpRange, PolicyEffect, WorkspaceModel } from '../../server/src/engine/model/workspace';
 import { Reachability, type Connection, type Level } from '../../server/src/engine/reachability';
 import { ConnSet } from '../../server/src/engine/semantics/connset';
 import { cutSpace, rangeText } from '../../server/src/engine/semantics/ip';
@@ -29,8 +29,12 @@ export function connections(files: Record<string, string> | WorkspaceModel, leve
     .sort();
 }
 
-function side(model: WorkspaceModel, direction: 'ingress' | 'egress', subject: Workload, peer: Endpoint): ConnSet {
-  const selecting = model.policies.filter((p) => p.selects(subject));
+/**
+ * One side by the PolicyEffect contract alone: everything unless a selecting policy isolates the
+ * direction, else the union of their allows; minus their denies. Also the Cilium tests' combiner.
+ */
+export function referenceSide(policies: readonly PolicyEffect[], direction: 'ingress' | 'egress', subject: Workload, peer: Endpoint): ConnSet {
+  const selecting = policies.filter((p) => p.selects(subject));
   let allowed = selecting.some((p) => p.isolates(direction)) ? ConnSet.NONE : ConnSet.ALL;
   if (!allowed.isAll()) for (const p of selecting) for (const c of p.allows(direction, subject, peer)) allowed = allowed.union(c.conns);
   for (const p of selecting) for (const c of p.denies(direction, subject, peer)) allowed = allowed.subtract(c.conns);
@@ -49,17 +53,17 @@ export function naiveRows(model: WorkspaceModel): Row[] {
   for (const a of model.workloads) {
     for (const b of model.workloads) {
       if (a === b) continue;
-      const e = side(model, 'egress', a, { type: 'workload', workload: b });
+      const e = referenceSide(model.policies, 'egress', a, { type: 'workload', workload: b });
       if (e.isEmpty()) continue;
-      add(a.id, a.kind, b.id, b.kind, e.intersect(side(model, 'ingress', b, { type: 'workload', workload: a })));
+      add(a.id, a.kind, b.id, b.kind, e.intersect(referenceSide(model.policies, 'ingress', b, { type: 'workload', workload: a })));
     }
   }
   const pieces = (d: 'ingress' | 'egress'): IpRange[] => cutSpace(model.policies.flatMap((p) => p.externalBoundaries(d)));
   for (const range of pieces('ingress')) {
-    for (const b of model.workloads) add(rangeText(range), 'External', b.id, b.kind, side(model, 'ingress', b, { type: 'external', range }));
+    for (const b of model.workloads) add(rangeText(range), 'External', b.id, b.kind, referenceSide(model.policies, 'ingress', b, { type: 'external', range }));
   }
   for (const range of pieces('egress')) {
-    for (const a of model.workloads) add(a.id, a.kind, rangeText(range), 'External', side(model, 'egress', a, { type: 'external', range }));
+    for (const a of model.workloads) add(a.id, a.kind, rangeText(range), 'External', referenceSide(model.policies, 'egress', a, { type: 'external', range }));
   }
   return rows;
 }

@@ -19,7 +19,7 @@ import type { Direction, Protocol, SourceRef, Workload } from './model/types';
 import type { CompiledRule, Endpoint, IpRange, PolicyEffect, RuleContribution, WorkspaceModel } from './model/workspace';
 import { ConnSet, MAX_PORT, MIN_PORT } from './semantics/connset';
 import { NONE } from './semantics/conntable';
-import { DIRECTIONS, EGRESS, Evaluator, INGRESS, type Dir, type PolicySlot, type RuleRec } from './semantics/evaluate';
+import { DIRECTIONS, EGRESS, Evaluator, INGRESS, sortedHas, type Dir, type PolicySlot, type RuleRec } from './semantics/evaluate';
 import { rangeText } from './semantics/ip';
 import { GroupMatrix, NamespaceMatrix, type Grid } from './semantics/matrix';
 
@@ -245,7 +245,6 @@ export class Reachability {
       out[k] = row(wa.id, wa.kind, wb.id, wb.kind, t.set(v < 0 ? -v - 1 : v), v < 0);
     }
     const C = ev.classCount;
-    // External sources: one column of verdicts per piece; neighbouring pieces with equal columns merge.
     // External pieces: neighbouring pieces that every class sees alike merge. Only the classes whose
     // rules tell addresses apart can differ between pieces, so only they are compared.
     for (const dir of [INGRESS, EGRESS] as const) {
@@ -356,12 +355,14 @@ export class Reachability {
     for (let x = 0; x < G; x++) {
       let cached = cache[x];
       if (!cached) {
-        cached = { dst: [], conns: [] };
+        const dst: number[] = [];
+        const conns: Connection[] = [];
         for (const [y, conn, unc] of grid.row(x)) {
           if (conn === NONE) continue;
-          cached.dst.push(y);
-          cached.conns.push(row(groups[x].name, kind(groups[x]), groups[y].name, kind(groups[y]), t.set(conn), unc));
+          dst.push(y);
+          conns.push(row(groups[x].name, kind(groups[x]), groups[y].name, kind(groups[y]), t.set(conn), unc));
         }
+        cached = { dst: Int32Array.from(dst), conns };
         cache[x] = cached;
       }
       for (const c of cached.conns) out.push(c);
@@ -515,7 +516,7 @@ export class Reachability {
         continue;
       }
       for (const x of changed) {
-        if (grid.conn(y, x) !== NONE || binaryHas(cached.dst, x)) {
+        if (grid.conn(y, x) !== NONE || sortedHas(cached.dst, x)) {
           cache[y] = null;
           break;
         }
@@ -807,20 +808,8 @@ export class Reachability {
 
 interface CachedRow {
   /** Destination group indices, ascending, with their connections. */
-  dst: number[];
+  dst: Int32Array;
   conns: Connection[];
-}
-
-function binaryHas(sorted: readonly number[], v: number): boolean {
-  let lo = 0;
-  let hi = sorted.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid] === v) return true;
-    if (sorted[mid] < v) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return false;
 }
 
 function contentKey(p: PolicyEffect): string | undefined {

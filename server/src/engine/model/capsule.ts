@@ -3,11 +3,14 @@
 // policies Capsule will create — Tenant `spec.networkPolicies.items` and (Global)TenantResource `rawItems`
 // rendered with its fast templates. Everything here works on plain values plus a Locator, so it can run
 // per document at extraction and per tenant namespace at assembly.
+import { isObj, type Obj } from '../plain';
 import { ruleMeta } from '../rules/catalog';
 import type { Finding, Span } from '../types';
 import type { Locator, Path } from './locate';
 import { matchesSelector, parseSelector as parseLabelSelector } from '../semantics/selector';
 import type { ForbiddenLabels, LabelSelector, Labels, SourceRef, TenantInfo } from './types';
+
+export { isObj, type Obj };
 
 export const TENANT_LABEL = 'capsule.clastix.io/tenant';
 export const NAME_LABEL = 'kubernetes.io/metadata.name';
@@ -16,9 +19,7 @@ export const CORDONED_LABEL = 'projectcapsule.dev/cordoned';
 const FORBIDDEN_LABELS_ANNOTATION = 'capsule.clastix.io/forbidden-namespace-labels';
 const FORBIDDEN_LABELS_REGEXP_ANNOTATION = 'capsule.clastix.io/forbidden-namespace-labels-regexp';
 
-export type Obj = Record<string, unknown>;
 
-export const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Where findings of one located object go: `span(path)` is a one-line span in the file, or undefined. */
 export interface Reporting {
@@ -108,18 +109,7 @@ function isGoSpace(c: number): boolean {
 
 /** The `{{…}}` tags of a string, as valyala/fasttemplate cuts them: from `{{` to the next `}}`. */
 export function placeholders(s: string): Placeholder[] {
-  const out: Placeholder[] = [];
-  if (s.indexOf('{{') === -1) return out;
-  let i = 0;
-  for (;;) {
-    const a = s.indexOf('{{', i);
-    if (a === -1) break;
-    const b = s.indexOf('}}', a + 2);
-    if (b === -1) break;
-    out.push({ raw: s.slice(a, b + 2), key: goTrimSpace(s.slice(a + 2, b)) });
-    i = b + 2;
-  }
-  return out;
+  return tags(s).map((t) => ({ raw: s.slice(t.start, t.end), key: t.key }));
 }
 
 /**
@@ -130,17 +120,26 @@ export function renderTemplate(s: string, ctx: TemplateContext): string {
   if (s.indexOf('{{') === -1 || s.indexOf('}}') === -1) return s;
   let out = '';
   let i = 0;
+  for (const t of tags(s)) {
+    out += s.slice(i, t.start) + (t.key === 'tenant.name' ? ctx.tenantName : t.key === 'namespace' ? ctx.namespace : '');
+    i = t.end;
+  }
+  return out + s.slice(i);
+}
+
+/** Where each tag starts and ends (braces included) and its trimmed key. */
+function tags(s: string): { start: number; end: number; key: string }[] {
+  const out: { start: number; end: number; key: string }[] = [];
+  let i = 0;
   for (;;) {
     const a = s.indexOf('{{', i);
     if (a === -1) break;
     const b = s.indexOf('}}', a + 2);
     if (b === -1) break;
-    out += s.slice(i, a);
-    const key = goTrimSpace(s.slice(a + 2, b));
-    out += key === 'tenant.name' ? ctx.tenantName : key === 'namespace' ? ctx.namespace : '';
+    out.push({ start: a, end: b + 2, key: goTrimSpace(s.slice(a + 2, b)) });
     i = b + 2;
   }
-  return out + s.slice(i);
+  return out;
 }
 
 /** Capsule templates a rawItem's JSON text: every string, keys included, is rendered. */

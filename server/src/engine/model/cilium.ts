@@ -16,6 +16,7 @@
 // - the agent rejects a rule that combines two kinds of L3 peer, or icmps with toPorts, or toServices
 //   with toPorts, or DNS rules on ingress or without ports (rule_validation.go IngressRule.sanitize /
 //   EgressRule.sanitize, PortRule.sanitize, L7Rules.sanitize): the policy is not enforced at all.
+import { isObj, type Obj } from '../plain';
 import { ruleMeta } from '../rules/catalog';
 import { parseCidr, prefixContains } from '../schema/syntax';
 import { parseSelector } from '../semantics/selector';
@@ -147,8 +148,6 @@ export interface CiliumModelOptions {
   findingSpan?: (path: Path) => Span | undefined;
 }
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const listOf = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
 const PROTOCOLS: readonly string[] = ['TCP', 'UDP', 'SCTP', 'ANY'];

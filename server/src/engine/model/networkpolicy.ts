@@ -8,6 +8,7 @@
 // range, an unknown protocol, an unreadable selector or CIDR) is left out conservatively and listed in
 // `unmodelled`, so verdicts that depend on it are marked uncertain. The schema validator already reports
 // each of these on its node, so no finding is made for them here.
+import { isObj, type Obj } from '../plain';
 import type { Finding } from '../types';
 import { parseSelector } from '../semantics/selector';
 import type { Locator } from './locate';
@@ -24,9 +25,7 @@ import type {
 } from './types';
 
 type Path = (string | number)[];
-type Obj = Record<string, unknown>;
 
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const PROTOCOLS: readonly string[] = ['TCP', 'UDP', 'SCTP'];
 /** IANA service name syntax, as Kubernetes validates a named port (IsValidPortName). */
 const PORT_NAME = /^(?=.{1,15}$)(?=.*[a-z])[a-z0-9]+(-[a-z0-9]+)*$/;

@@ -33,7 +33,7 @@ import type { Direction, Labels, NamespaceInfo, SourceRef, Workload } from '../m
 import type { CompiledPolicy, CompiledRule, Endpoint, IpRange, NamespaceMatch, PolicyEffect, RuleContribution, WorkloadMatch, WorkspaceModel } from '../model/workspace';
 import { parseCidr } from '../schema/syntax';
 import { ALL_IPV4, cidrRange, containsRange, normalizeRanges, subtractRanges } from './ip';
-import { namespaceLabels } from './netpol';
+import { labelsOfNamespace, namespaceLabels } from './netpol';
 import { portsAreFixed, portsConns } from './ports';
 import { EMPTY_SELECTOR } from './selector';
 
@@ -244,7 +244,7 @@ function testMatch(prefix: string, sel: CiliumSelector): WorkloadMatch {
   return {
     type: 'test',
     key: `${prefix}:${selectorKey(sel)}`,
-    test: (w: Workload, ns: NamespaceInfo | undefined) => ciliumSelectorMatches(sel, workloadLabels(w, ns?.labels ?? { 'kubernetes.io/metadata.name': w.namespace })),
+    test: (w: Workload, ns: NamespaceInfo | undefined) => ciliumSelectorMatches(sel, workloadLabels(w, labelsOfNamespace(ns, w.namespace))),
   };
 }
 

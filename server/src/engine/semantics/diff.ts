@@ -10,7 +10,7 @@
 // back, so a diff row names exactly the addresses whose connections changed.
 import type { IpRange } from '../model/workspace';
 import { ConnSet } from './connset';
-import { IPV4_MAX, parseExternal, rangeText } from './ip';
+import { cutSpace, parseExternal, rangeText } from './ip';
 
 /** One row of a connectivity result at any level (workload, namespace, tenant), as `connectivity` prints it. */
 export interface ConnectionRow {
@@ -171,21 +171,11 @@ class Sweep {
     }
     return { conns, uncertain };
   }
-  boundaries(into: Set<number>): void {
-    for (const p of this.pieces) {
-      into.add(p.range.first);
-      if (p.range.last < IPV4_MAX) into.add(p.range.last + 1);
-    }
-  }
 }
 
 function diffExternal(g: ExternalGroup, out: ConnectivityDiff): void {
   const before = new Sweep(g.before);
   const after = new Sweep(g.after);
-  const starts = new Set<number>([0]);
-  before.boundaries(starts);
-  after.boundaries(starts);
-  const sorted = [...starts].sort((a, b) => a - b);
 
   // Consecutive pieces with the same before and after are one row.
   let open: { first: number; last: number; b: ConnSet; a: ConnSet; uncertain: boolean } | undefined;
@@ -201,22 +191,22 @@ function diffExternal(g: ExternalGroup, out: ConnectivityDiff): void {
     else out.changed.push(changed(named, open.b, open.a, uncertain));
     open = undefined;
   };
-  sorted.forEach((first, i) => {
-    const last = i + 1 < sorted.length ? sorted[i + 1] - 1 : IPV4_MAX;
+  // Over the union of both versions' cuts, each piece is inside or outside every piece of either.
+  for (const { first, last } of cutSpace([...g.before, ...g.after].map((p) => p.range))) {
     const b = before.at(first);
     const a = after.at(first);
     if (b.conns.equals(a.conns)) {
       flush();
-      return;
+      continue;
     }
     if (open && open.last + 1 === first && open.b.equals(b.conns) && open.a.equals(a.conns)) {
       open.last = last;
       open.uncertain ||= b.uncertain || a.uncertain;
-      return;
+      continue;
     }
     flush();
     open = { first, last, b: b.conns, a: a.conns, uncertain: b.uncertain || a.uncertain };
-  });
+  }
   flush();
 }
 

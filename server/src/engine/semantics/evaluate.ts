@@ -16,7 +16,8 @@
 import type { Direction, LabelSelector, NamespaceInfo, Workload } from '../model/types';
 import type { CompiledPolicy, CompiledRule, Endpoint, IpRange, NamespaceMatch, PolicyEffect, WorkloadMatch, WorkspaceModel } from '../model/workspace';
 import { ALL, ConnTable, NONE } from './conntable';
-import { containsRange, piecesFrom } from './ip';
+import { containsRange, cutSpace, IPV4_MAX, piecesFrom } from './ip';
+import { labelsOfNamespace } from './netpol';
 import { isEmptySelector, matchesSelector, selectorKey } from './selector';
 
 export const INGRESS = 0;
@@ -46,14 +47,18 @@ export interface PeerSet {
 export function peerSetHas(ps: PeerSet, c: number): boolean {
   if (ps.all) return true;
   if (ps.bits) return (ps.bits[c >>> 5] & (1 << (c & 31))) !== 0;
-  const l = ps.list!;
+  return sortedHas(ps.list!, c);
+}
+
+/** Binary search in an ascending list (one array type, so the hot path stays monomorphic). */
+export function sortedHas(sorted: Int32Array, v: number): boolean {
   let lo = 0;
-  let hi = l.length - 1;
+  let hi = sorted.length - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
-    const v = l[mid];
-    if (v === c) return true;
-    if (v < c) lo = mid + 1;
+    const x = sorted[mid];
+    if (x === v) return true;
+    if (x < v) lo = mid + 1;
     else hi = mid - 1;
   }
   return false;
@@ -123,7 +128,7 @@ const ANY_ADDRESS: IpRange = Object.freeze({ first: 0, last: 0 });
 
 /** Does a rule treat every external address alike (none of them, or all of them)? */
 function externalsUniform(ranges: readonly IpRange[]): boolean {
-  return ranges.length === 0 || (ranges.length === 1 && ranges[0].first === 0 && ranges[0].last === 0xffffffff);
+  return ranges.length === 0 || (ranges.length === 1 && ranges[0].first === 0 && ranges[0].last === IPV4_MAX);
 }
 
 function labelsText(w: Workload): string {
@@ -391,7 +396,7 @@ export class Evaluator {
   }
 
   namespaceLabels(ns: number): Record<string, string> {
-    return this.nsInfos[ns]?.labels ?? { 'kubernetes.io/metadata.name': this.nsNames[ns] };
+    return labelsOfNamespace(this.nsInfos[ns], this.nsNames[ns]);
   }
 
   /** The classes (ascending) a WorkloadMatch matches. */
@@ -443,14 +448,7 @@ export class Evaluator {
       if (side.generic.length === 0) {
         if (!varies) side.external = this.side(dir, c, -1, ANY_ADDRESS);
         else {
-          const starts = new Set<number>();
-          for (const r of [...side.allow, ...side.deny]) {
-            for (const x of this.rules[r]!.compiled.externals) {
-              starts.add(x.first);
-              if (x.last < 0xffffffff) starts.add(x.last + 1);
-            }
-          }
-          const pieces = piecesFrom(starts);
+          const pieces = cutSpace([...side.allow, ...side.deny].flatMap((r) => this.rules[r]!.compiled.externals));
           side.profile = { starts: pieces.map((p) => p.first), values: pieces.map((p) => this.side(dir, c, -1, p)) };
         }
       }
@@ -469,7 +467,7 @@ export class Evaluator {
     const add = (dir: Dir, ranges: readonly IpRange[]) => {
       for (const r of ranges) {
         out[dir].push(r.first);
-        if (r.last < 0xffffffff) out[dir].push(r.last + 1);
+        if (r.last < IPV4_MAX) out[dir].push(r.last + 1);
       }
     };
     if (slot.compiled) {
@@ -562,13 +560,6 @@ export class Evaluator {
       }
     }
     return denied === NONE ? acc : t.subtract(acc, denied);
-  }
-
-  /** Conn id for class a → class b. */
-  pair(a: number, b: number): number {
-    const e = this.side(EGRESS, a, b, null);
-    if (e === NONE) return NONE;
-    return this.table.intersect(e, this.side(INGRESS, b, a, null));
   }
 
   /** Does the pair (a, b) stand for at least one pair of distinct workloads? */

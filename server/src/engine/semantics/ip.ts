@@ -94,11 +94,6 @@ export function containsRange(ranges: readonly IpRange[], inner: IpRange): boole
   return false;
 }
 
-/** True when some address of `range` lies in one of the normalised `ranges`. */
-export function overlapsRanges(ranges: readonly IpRange[], range: IpRange): boolean {
-  return ranges.some((r) => r.first <= range.last && range.first <= r.last);
-}
-
 export interface IpBlockRanges {
   /** The IPv4 addresses the block matches: cidr minus except. Empty for an IPv6 block. */
   ranges: IpRange[];

@@ -26,7 +26,12 @@ import { EMPTY_SELECTOR, matchesSelector } from './selector';
 
 /** The labels a namespace selector sees: the namespace's, or the one label every namespace carries. */
 export function namespaceLabels(model: Pick<WorkspaceModel, 'namespaces'>, name: string): NamespaceInfo['labels'] {
-  return model.namespaces.get(name)?.labels ?? { 'kubernetes.io/metadata.name': name };
+  return labelsOfNamespace(model.namespaces.get(name), name);
+}
+
+/** The same, from the namespace's info when the caller already has it (undefined: not declared). */
+export function labelsOfNamespace(info: NamespaceInfo | undefined, name: string): NamespaceInfo['labels'] {
+  return info?.labels ?? { 'kubernetes.io/metadata.name': name };
 }
 
 interface PreparedRule {

@@ -39,10 +39,3 @@ export function portsConns(ports: readonly PortSpec[] | 'any', dstPorts: readonl
   for (const p of ports) out = out.union(portSpecConns(p, dstPorts));
   return out;
 }
-
-/** How a port entry reads in an explanation: `TCP 80`, `UDP 5000-5100`, `TCP http`, `SCTP (all ports)`. */
-export function portSpecText(spec: PortSpec): string {
-  if (spec.port === undefined) return `${spec.protocol} (all ports)`;
-  if (typeof spec.port === 'string') return `${spec.protocol} ${spec.port}`;
-  return spec.endPort !== undefined && spec.endPort > spec.port ? `${spec.protocol} ${spec.port}-${spec.endPort}` : `${spec.protocol} ${spec.port}`;
-}

@@ -2,6 +2,7 @@
 // operators, ANDed. `{}` selects everything. Selectors that cannot be evaluated (an unknown operator,
 // In/NotIn without values) are modelled as matching nothing and flagged `invalid`, so the caller marks
 // the verdicts they touch as uncertain instead of presenting them as right.
+import { isObj } from '../plain';
 import type { LabelSelector, Labels, SelectorOperator, SelectorRequirement } from '../model/types';
 
 export const EMPTY_SELECTOR: LabelSelector = Object.freeze({ matchLabels: {}, matchExpressions: [] }) as LabelSelector;
@@ -103,7 +104,6 @@ export interface SelectorParse {
   problems: { path: (string | number)[]; reason: string }[];
 }
 
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * A selector from plain values. `null`/absent reads as `{}` (the caller decides what absence means).
