@@ -35,6 +35,7 @@ import {
   type ProjectConfig,
 } from '../../server/src/engine';
 import { WORKSPACE_RULE_IDS } from '../../server/src/engine/rules/run';
+import { LineIndex } from '../../server/src/engine/parse/lines';
 
 export interface Expected {
   line: number;
@@ -61,12 +62,7 @@ export function parseOptions(text: string): FixtureOptions {
 
 export function parseMarkers(text: string): Expected[] {
   const lines = text.split('\n');
-  const starts: number[] = [];
-  let offset = 0;
-  for (const l of lines) {
-    starts.push(offset);
-    offset += l.length + 1;
-  }
+  const index = new LineIndex(text);
   const out: Expected[] = [];
   let target = -1;
   lines.forEach((line, i) => {
@@ -89,7 +85,8 @@ export function parseMarkers(text: string): Expected[] {
       assert.ok(eq > 0, `marker attribute "${w}" on line ${i + 1} is not key=value`);
       attrs[w.slice(0, eq)] = w.slice(eq + 1);
     }
-    out.push({ line: target, start: starts[target] + col, end: starts[target] + col + len, ruleId: m[4], messageId: m[5], attrs });
+    const lineStart = index.offsetAt({ line: target, character: 0 });
+    out.push({ line: target, start: lineStart + col, end: lineStart + col + len, ruleId: m[4], messageId: m[5], attrs });
   });
   return out;
 }

@@ -84,6 +84,16 @@ function computeStyle(parsed: ParsedDocument): EditStyle {
       } else if (valueCol === keyCol) flush++;
     },
   });
+  return {
+    indent: mostVoted(indents),
+    indentSequences: flush > indented ? false : true,
+    quote: single > double ? "'" : '"',
+    newline,
+  };
+}
+
+/** The indentation most lines vote for (the smallest on a tie); the default when none votes. */
+function mostVoted(indents: ReadonlyMap<number, number>): number {
   let indent = DEFAULT_STYLE.indent;
   let best = 0;
   for (const [n, count] of [...indents].sort((a, b) => a[0] - b[0])) {
@@ -92,12 +102,7 @@ function computeStyle(parsed: ParsedDocument): EditStyle {
       indent = n;
     }
   }
-  return {
-    indent,
-    indentSequences: flush > indented ? false : true,
-    quote: single > double ? "'" : '"',
-    newline,
-  };
+  return indent;
 }
 
 /** A cheap style guess from raw text (no parse): used when a whole-file edit has no parsed document. */
@@ -119,15 +124,7 @@ function detectTextStyle(text: string): EditStyle {
     }
     if (delta > 0) indents.set(delta, (indents.get(delta) ?? 0) + 1);
   }
-  let indent = DEFAULT_STYLE.indent;
-  let best = 0;
-  for (const [n, count] of [...indents].sort((a, b) => a[0] - b[0])) {
-    if (count > best) {
-      best = count;
-      indent = n;
-    }
-  }
-  return { indent, indentSequences: flush <= indented, quote: '"', newline };
+  return { indent: mostVoted(indents), indentSequences: flush <= indented, quote: '"', newline };
 }
 
 // ---------------------------------------------------------------------------------------------------

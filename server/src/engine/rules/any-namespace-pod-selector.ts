@@ -11,6 +11,7 @@
 // too much isolates, it does not open).
 import { isMap } from 'yaml';
 import { NAMESPACE_LABELS_PREFIX, POD_NAMESPACE_LABEL, splitLabelKey } from '../model/cilium';
+import { NAME_LABEL } from '../model/capsule';
 import type { YamlNode } from '../parse/document';
 import type { Seg } from '../schema/report';
 import { isEmptySelector, parseSelector, selectorText } from '../semantics/selector';
@@ -21,7 +22,6 @@ import type { ObjectRule, ObjectRuleContext } from './types';
 const ID = 'any-namespace-pod-selector';
 
 /** Every namespace carries `kubernetes.io/metadata.name`, so `Exists` on it is `{}` in other words. */
-const NAME_LABEL = 'kubernetes.io/metadata.name';
 
 function check(ctx: ObjectRuleContext): void {
   if (ctx.kind === 'CiliumNetworkPolicy' || ctx.kind === 'CiliumClusterwideNetworkPolicy') checkCilium(ctx);

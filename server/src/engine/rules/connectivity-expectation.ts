@@ -151,7 +151,7 @@ function check(ctx: WorkspaceRuleContext, config: ProjectConfig): void {
   };
   type Pod = { workload: Workload; hypothetical?: boolean; probe?: string };
   const podsOf = (ns: string): Pod[] => {
-    if (withWorkloads.has(ns)) return model.workloads.filter((w) => w.namespace === ns).map((workload) => ({ workload }));
+    if (withWorkloads.has(ns)) return ctx.workloadsIn(ns).map((workload) => ({ workload }));
     const bare: Workload = { id: `${ns}/*`, namespace: ns, name: '*', kind: 'Pod', labels: {}, ports: [], origin: 'declared' };
     return [{ workload: bare, hypothetical: true }, ...probesOf(ns).map((p) => ({ workload: p.workload, hypothetical: true, probe: `a pod matching ${p.selector} in ${ns}` }))];
   };

@@ -11,6 +11,7 @@
 // Which namespaces: those a Namespace document declares, and tenant namespaces a Tenant lists in its
 // status; never the platform's (config.platformNamespaces), namespaces only referenced by a policy or
 // workload, or the cluster export's (a finding there could not be fixed in the repository).
+import type { Obj } from '../plain';
 import { isMap, isSeq } from 'yaml';
 import type { DnsConfig } from '../config';
 import { finding } from '../model/capsule';
@@ -198,7 +199,6 @@ function tenantStatusPlaces(ctx: WorkspaceRuleContext): Map<string, { place: Doc
 
 // ---- fixes ----------------------------------------------------------------------------------------
 
-type Obj = Record<string, unknown>;
 
 /**
  * The default-deny spec for the open directions. An egress default deny without DNS would break every

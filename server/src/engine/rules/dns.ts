@@ -29,7 +29,7 @@ import { cidrRange, parseIpv4, rangeText } from '../semantics/ip';
 import { matchesSelector } from '../semantics/selector';
 import type { Finding, Fix, Span } from '../types';
 import { dnsFixes, portEntries, type FixTarget, type PortEntry } from './dns-egress-fix';
-import { ciliumRulePath, networkPolicyOf, objectPathAt, probePods, type ProbePod } from './probes';
+import { ciliumRulePath, networkPolicyOf, objectPathAt, policyNamespace, probePods, type ProbePod } from './probes';
 import type { WorkspaceRuleContext } from './types';
 
 export { networkPolicyOf, objectPathAt } from './probes';
@@ -220,7 +220,7 @@ function policiesByNamespace(policies: readonly PolicyEffect[]): (namespace: str
   const byNamespace = new Map<string, { index: number; effect: PolicyEffect }[]>();
   const everywhere: { index: number; effect: PolicyEffect }[] = [];
   policies.forEach((effect, index) => {
-    const ns = networkPolicyOf(effect)?.namespace ?? (effect.kind === 'CiliumNetworkPolicy' && effect.id.includes('/') ? effect.id.slice(0, effect.id.indexOf('/')) : undefined);
+    const ns = policyNamespace(effect);
     if (ns === undefined) everywhere.push({ index, effect });
     else {
       let list = byNamespace.get(ns);

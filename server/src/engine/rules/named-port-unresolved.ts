@@ -58,7 +58,13 @@ export const namedPortUnresolved: WorkspaceRule = {
     };
 
     const effects = new Map<object, PolicyEffect>();
-    for (const p of model.policies) if (p.origin) effects.set(p.origin, p);
+    // Cilium rules find their effect by kind and id (the first, as the model lists them).
+    const byId = new Map<string, PolicyEffect>();
+    for (const p of model.policies) {
+      if (p.origin) effects.set(p.origin, p);
+      const key = `${p.kind}\u0000${p.id}`;
+      if (!byId.has(key)) byId.set(key, p);
+    }
 
     for (const np of model.networkPolicies) {
       const effect = effects.get(np);
@@ -67,14 +73,14 @@ export const namedPortUnresolved: WorkspaceRule = {
         for (const rule of np[direction]) {
           if (rule.ports === 'any' || !rule.ports.some((p) => typeof p.port === 'string')) continue;
           const destinations = direction === 'ingress'
-            ? model.workloads.filter((w) => (effect ? effect.selects(w) : w.namespace === np.namespace && matchesSelector(np.podSelector, w.labels)))
+            ? ctx.workloadsIn(np.namespace).filter((w) => (effect ? effect.selects(w) : matchesSelector(np.podSelector, w.labels)))
             : rule.peers === 'any' ? model.workloads : model.workloads.filter((w) => (rule.peers as NetworkPolicyPeer[]).some((peer) => peerMatches(model, np, peer, w)));
           for (const spec of rule.ports) record(spec, direction, destinations);
         }
       }
     }
 
-    for (const file of ctx.files) for (const p of file.ciliumPolicies) ciliumSites(model, p, record);
+    for (const file of ctx.files) for (const p of file.ciliumPolicies) ciliumSites(model, byId, p, record);
 
     for (const site of sites.values()) {
       if (site.resolved || site.destinations.size === 0) continue;
@@ -98,10 +104,10 @@ function peerMatches(model: WorkspaceModel, np: NetworkPolicyModel, peer: Networ
  * Cilium rules: the pods a rule selects come from its effect; the peers of a rule from the compiled rule
  * the effect gives for the same source (entity, endpoint and L4-only peers alike).
  */
-function ciliumSites(model: WorkspaceModel, p: CiliumPolicyModel, record: (spec: PortSpec, d: Direction, w: readonly Workload[], cilium: boolean) => void): void {
+function ciliumSites(model: WorkspaceModel, byId: ReadonlyMap<string, PolicyEffect>, p: CiliumPolicyModel, record: (spec: PortSpec, d: Direction, w: readonly Workload[], cilium: boolean) => void): void {
   p.rules.forEach((rule) => {
     const id = p.rules.length === 1 ? p.id : `${p.id}#${rule.label}`;
-    const effect = model.policies.find((e) => e.id === id && e.kind === p.kind);
+    const effect = byId.get(`${p.kind}\u0000${id}`);
     if (!effect) return;
     const compiled = effect.compile?.();
     for (const peerRule of [...rule.ingress, ...rule.egress, ...rule.ingressDeny, ...rule.egressDeny]) {

@@ -6,6 +6,7 @@
 // next to a podSelector admits the whole cluster, which cross-tenant-peer reports.
 import { isMap } from 'yaml';
 import type { Seg } from '../schema/report';
+import { NAME_LABEL } from '../model/capsule';
 import { isEmptySelector, parseSelector, selectorText } from '../semantics/selector';
 import type { Fix } from '../types';
 import { mergeIntoPrevious, writtenKeys, writtenNode } from './merge-item';
@@ -21,7 +22,6 @@ const DIRECTIONS = [
 
 type Only = 'namespaceSelector' | 'podSelector';
 
-const NAME_LABEL = 'kubernetes.io/metadata.name';
 
 /** The one selector a peer sets, when it sets exactly one and that one selects specific labels. */
 function onlySelector(peer: unknown): { key: Only; text: string } | undefined {

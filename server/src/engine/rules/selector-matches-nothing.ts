@@ -15,7 +15,7 @@
 import { isMap, type YAMLMap } from 'yaml';
 import { finding, TENANT_LABEL } from '../model/capsule';
 import type { DocumentPlace } from '../model/locate';
-import type { LabelSelector, NamespaceInfo, NetworkPolicyModel, SourceRef, Workload } from '../model/types';
+import type { LabelSelector, NamespaceInfo, NetworkPolicyModel, SourceRef } from '../model/types';
 import type { YamlNode } from '../parse/document';
 import { isEmptySelector, matchesSelector } from '../semantics/selector';
 import type { Span } from '../types';
@@ -100,15 +100,9 @@ export const selectorMatchesNothing: WorkspaceRule = {
     // Under Capsule, tenant owners create namespaces at runtime with labels of their choosing: no
     // repository declares them, so only a cluster export tells which namespaces exist.
     const capsule = model.tenants.size > 0 || [...model.namespaces.values()].some((n) => n.tenant);
-    const byNamespace = new Map<string, Workload[]>();
-    for (const w of model.workloads) {
-      const list = byNamespace.get(w.namespace);
-      if (list) list.push(w);
-      else byNamespace.set(w.namespace, [w]);
-    }
     // A namespace's pods are known only when some workload in it is declared or exported: an export
     // that lists nothing in a namespace (kube-system, say) most likely did not cover it.
-    const workloadsKnown = (ns: string) => (byNamespace.get(ns)?.length ?? 0) > 0;
+    const workloadsKnown = (ns: string) => ctx.workloadsIn(ns).length > 0;
 
     const sites = new Map<string, Site>();
     const record = (at: { uri: string; span: Span } | undefined, messageId: Site['messageId'], matched: boolean, miss: Miss | undefined) => {
@@ -128,10 +122,9 @@ export const selectorMatchesNothing: WorkspaceRule = {
     };
 
     for (const np of model.networkPolicies) {
-      const workloadsIn = (ns: string) => byNamespace.get(ns) ?? [];
       // The policy's own podSelector: which pods it applies to.
       if (usable(np.podSelector) && workloadsKnown(np.namespace)) {
-        const candidates = workloadsIn(np.namespace);
+        const candidates = ctx.workloadsIn(np.namespace);
         const matched = candidates.some((w) => matchesSelector(np.podSelector, w.labels));
         record(selectorKey(np.source, 'podSelector', true), 'podSelector', matched,
           { candidates: candidates.map((w) => w.name), where: `namespace ${np.namespace}`, selector: np.podSelector });
@@ -161,7 +154,7 @@ export const selectorMatchesNothing: WorkspaceRule = {
               record(selectorKey(peer.source, 'podSelector', false), 'peerPodSelector', false, undefined);
               continue;
             }
-            const candidates = peerNamespaces.flatMap(workloadsIn);
+            const candidates = peerNamespaces.flatMap((ns) => ctx.workloadsIn(ns));
             const matched = candidates.some((w) => matchesSelector(pods, w.labels));
             record(selectorKey(peer.source, 'podSelector', false), 'peerPodSelector', matched,
               { candidates: candidates.map((w) => `${w.namespace}/${w.name}`), where: namespacesText(peerNamespaces), selector: pods });

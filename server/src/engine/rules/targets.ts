@@ -2,9 +2,11 @@
 // a Tenant distributes (spec.networkPolicies.items), a Cilium policy's rule (spec) and rules (specs).
 // Paths are absolute in the document (they start with the object's `base`).
 import type { Seg } from '../schema/report';
-import type { Obj, ObjectRuleContext } from './types';
+import { isObj, type Obj } from '../plain';
+import type { ObjectRuleContext } from './types';
 
-export const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+export { isObj };
+
 
 export interface SpecAt {
   spec: Obj;

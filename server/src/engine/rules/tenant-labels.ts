@@ -19,6 +19,7 @@ import { isObj, labelsOf, metadataKeyExpression, NAME_LABEL, parseSelector, rend
 import { toPlain, type YamlNode } from '../parse/document';
 import { reportablePlaceholders } from '../schema/templates';
 import type { TextEdit } from '../types';
+import { appendToSequence, replaceValue, setMapValue } from '../fixes/yaml-edit';
 
 export const FORBIDDEN_LABELS_ANNOTATION = 'capsule.clastix.io/forbidden-namespace-labels';
 export const FORBIDDEN_LABELS_REGEXP_ANNOTATION = 'capsule.clastix.io/forbidden-namespace-labels-regexp';
@@ -299,42 +300,36 @@ export function forbidKeyEdits(policy: TenantLabelPolicy, key: string): { edits:
   const { place, base } = policy.decl;
   const parsed = place.parsed;
   const at = (...p: Path) => findNode(parsed, [...base, ...p])?.node ?? undefined;
-  if (policy.forms.denied) {
-    const seq = at('spec', 'namespaceOptions', 'forbiddenLabels', 'denied');
-    const e = seq && appendToSeq(parsed.text, seq, key);
-    if (e) return { edits: [e], form: 'namespaceOptions.forbiddenLabels.denied' };
+  const found = (edits: TextEdit[], form: string) => (edits.length ? { edits, form } : undefined);
+  let result: { edits: TextEdit[]; form: string } | undefined;
+  if (policy.forms.denied && isSeq(at('spec', 'namespaceOptions', 'forbiddenLabels', 'denied'))) {
+    result = found(appendToSequence(parsed, [...base, 'spec', 'namespaceOptions', 'forbiddenLabels', 'denied'], key), 'namespaceOptions.forbiddenLabels.denied');
+    if (result) return result;
   }
   if (policy.forms.annotation) {
-    const node = at('metadata', 'annotations', FORBIDDEN_LABELS_ANNOTATION);
-    const e = node && appendToCommaList(parsed.text, node, key);
-    if (e) return { edits: [e], form: `the ${FORBIDDEN_LABELS_ANNOTATION} annotation` };
+    const path = [...base, 'metadata', 'annotations', FORBIDDEN_LABELS_ANNOTATION];
+    const list = commaListWith(parsed.text, findNode(parsed, path)?.node ?? undefined, key);
+    result = list === undefined ? undefined : found(replaceValue(parsed, path, list), `the ${FORBIDDEN_LABELS_ANNOTATION} annotation`);
+    if (result) return result;
   }
   if (policy.forms.rules) {
     const labels = denyRuleLabels(policy);
-    const e = labels && addMapEntry(parsed.text, labels, key, '{}');
-    if (e) return { edits: [e], form: 'spec.rules[].enforce.metadata' };
+    result = labels && found(setMapValue(parsed, labels, key, {}), 'spec.rules[].enforce.metadata');
+    if (result) return result;
   }
-  if (policy.forms.forbiddenLabels) {
-    const map = at('spec', 'namespaceOptions', 'forbiddenLabels');
-    const e = map && addMapEntry(parsed.text, map, 'denied', ['', `- ${key}`]);
-    if (e) return { edits: [e], form: 'namespaceOptions.forbiddenLabels.denied' };
+  if (policy.forms.forbiddenLabels && isMap(at('spec', 'namespaceOptions', 'forbiddenLabels'))) {
+    result = found(setMapValue(parsed, [...base, 'spec', 'namespaceOptions', 'forbiddenLabels'], 'denied', [key]), 'namespaceOptions.forbiddenLabels.denied');
+    if (result) return result;
   }
   // No form yet: a deny rule of spec.rules (v1beta2), the form Capsule v0.14 recommends; forbiddenLabels
   // is deprecated. A v1beta1 Tenant has neither; it gets no fix.
-  if (policy.apiVersion !== 'capsule.clastix.io/v1beta2') return undefined;
-  const rule = ['- enforce:', '    action: deny', '    metadata:', '      - kinds:', '          - Namespace', '        labels:', `          ${key}: {}`];
-  const rules = at('spec', 'rules');
-  if (rules) {
-    const e = appendToSeq(parsed.text, rules, rule);
-    return e ? { edits: [e], form: 'spec.rules[].enforce.metadata' } : undefined;
-  }
-  const spec = at('spec');
-  const e = spec && addMapEntry(parsed.text, spec, 'rules', ['', ...rule]);
-  return e ? { edits: [e], form: 'spec.rules[].enforce.metadata' } : undefined;
+  if (policy.apiVersion !== 'capsule.clastix.io/v1beta2' || !at('spec')) return undefined;
+  const rule = { enforce: { action: 'deny', metadata: [{ kinds: ['Namespace'], labels: { [key]: {} } }] } };
+  return found(appendToSequence(parsed, [...base, 'spec', 'rules'], rule), 'spec.rules[].enforce.metadata');
 }
 
-/** The `labels` mapping of the first deny rule on Namespaces that covers every namespace of the tenant. */
-function denyRuleLabels(policy: TenantLabelPolicy): YamlNode | undefined {
+/** The path of the `labels` mapping of the first deny rule on Namespaces that covers every namespace of the tenant. */
+function denyRuleLabels(policy: TenantLabelPolicy): Path | undefined {
   const spec = isObj(policy.value.spec) ? policy.value.spec : {};
   if (!Array.isArray(spec.rules)) return undefined;
   for (let i = 0; i < spec.rules.length; i++) {
@@ -345,91 +340,19 @@ function denyRuleLabels(policy: TenantLabelPolicy): YamlNode | undefined {
     for (let j = 0; j < rule.enforce.metadata.length; j++) {
       const m = rule.enforce.metadata[j];
       if (!isObj(m) || !targetsNamespaces(m) || !isObj(m.labels)) continue;
-      const node = findNode(policy.decl.place.parsed, [...policy.decl.base, 'spec', 'rules', i, 'enforce', 'metadata', j, 'labels'])?.node;
-      if (isMap(node)) return node;
+      const path = [...policy.decl.base, 'spec', 'rules', i, 'enforce', 'metadata', j, 'labels'];
+      if (isMap(findNode(policy.decl.place.parsed, path)?.node)) return path;
     }
   }
   return undefined;
 }
 
-function lineStart(text: string, offset: number): number {
-  return text.lastIndexOf('\n', offset - 1) + 1;
-}
-
-/** End of the last non-blank character before `end`. */
-function contentEnd(text: string, start: number, end: number): number {
-  let e = end;
-  while (e > start && /\s/.test(text[e - 1])) e--;
-  return e;
-}
-
-/** End of the line holding `offset` (before its newline). */
-function lineEnd(text: string, offset: number): number {
-  const nl = text.indexOf('\n', offset);
-  return nl === -1 ? text.length : nl;
-}
-
-/**
- * Appends an item to a sequence: `- item` on a new line (block) or `, item` before `]` (flow). A block
- * item may be several lines, written as for a sequence at column 0 (`- a:`, `    b: 1`).
- */
-export function appendToSeq(text: string, seq: YamlNode, item: string | string[]): TextEdit | undefined {
-  if (!isSeq(seq) || !seq.range) return undefined;
-  const [start, end] = seq.range;
-  if (Array.isArray(item)) {
-    if (seq.flow) return undefined;
-  } else if (seq.flow) {
-    const close = text.lastIndexOf(']', end);
-    if (close < start) return undefined;
-    const inner = text.slice(start + 1, close);
-    return { span: { start: close, end: close }, newText: inner.trim() === '' ? item : `, ${item}` };
-  }
-  const first = seq.items[0] as YamlNode | undefined;
-  if (!first) return undefined;
-  const dash = text.lastIndexOf('-', first.range ? first.range[0] : start);
-  const indent = ' '.repeat(dash - lineStart(text, dash));
-  const last = contentEnd(text, start, (seq.items[seq.items.length - 1] as YamlNode).range?.[1] ?? end);
-  const at = lineEnd(text, last);
-  const lines = Array.isArray(item) ? item : [`- ${item}`];
-  return { span: { start: at, end: at }, newText: lines.map((l) => `\n${indent}${l}`).join('') };
-}
-
-/**
- * Adds `key: value` to a mapping. `value` is one line (`{}`), or lines for a block value written under
- * the key (the first element `''` puts nothing after the colon), indented two more than the key.
- */
-export function addMapEntry(text: string, map: YamlNode, key: string, value: string | string[]): TextEdit | undefined {
-  if (!isMap(map) || !map.range) return undefined;
-  const [start, end] = map.range;
-  if (map.flow) {
-    if (Array.isArray(value)) return undefined;
-    const close = text.lastIndexOf('}', end);
-    if (close < start) return undefined;
-    const inner = text.slice(start + 1, close);
-    return { span: { start: close, end: close }, newText: inner.trim() === '' ? `${key}: ${value}` : `, ${key}: ${value}` };
-  }
-  const pairs = map.items as { key: YamlNode; value: YamlNode | null }[];
-  const first = pairs[0]?.key;
-  if (!first?.range) return undefined;
-  const indent = ' '.repeat(first.range[0] - lineStart(text, first.range[0]));
-  const lastPair = pairs[pairs.length - 1];
-  const lastEnd = lastPair.value?.range?.[1] ?? lastPair.key.range?.[1] ?? end;
-  const at = lineEnd(text, contentEnd(text, start, lastEnd));
-  const body = Array.isArray(value)
-    ? `${key}:${value[0] ? ` ${value[0]}` : ''}${value.slice(1).map((l) => `\n${indent}  ${l}`).join('')}`
-    : `${key}: ${value}`;
-  return { span: { start: at, end: at }, newText: `\n${indent}${body}` };
-}
-
-/** Appends `,key` to a one-line comma list scalar (plain or quoted), keeping its quotes. */
-function appendToCommaList(text: string, node: YamlNode, key: string): TextEdit | undefined {
+/** A one-line comma list scalar (plain or quoted) with `key` added at its end; undefined for other scalars. */
+function commaListWith(text: string, node: YamlNode | undefined, key: string): string | undefined {
   if (!isScalar(node) || !node.range || typeof node.value !== 'string') return undefined;
-  const [start, end] = node.range;
-  const written = text.slice(start, end);
-  if (written.includes('\n')) return undefined;
-  const quoted = node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE';
-  if (!quoted && node.type !== 'PLAIN') return undefined;
-  const at = quoted ? contentEnd(text, start, end) - 1 : contentEnd(text, start, end);
-  const sep = node.value.trim() === '' ? '' : node.value.trimEnd().endsWith(',') ? '' : ',';
-  return { span: { start: at, end: at }, newText: `${sep}${key}` };
+  if (text.slice(node.range[0], node.range[1]).includes('\n')) return undefined;
+  if (node.type !== 'QUOTE_DOUBLE' && node.type !== 'QUOTE_SINGLE' && node.type !== 'PLAIN') return undefined;
+  const written = node.value.trimEnd();
+  const sep = written.trim() === '' || written.endsWith(',') ? '' : ',';
+  return `${node.value}${sep}${key}`;
 }

@@ -16,7 +16,7 @@
 // Evaluated at namespace and port level (which namespaces and ports each rule admits), like the preview.
 import type { ProjectConfig } from '../config';
 import { finding } from '../model/capsule';
-import type { Direction, LabelSelector, NetworkPolicyModel, NetworkPolicyRule, SourceRef, Workload } from '../model/types';
+import type { Direction, LabelSelector, NetworkPolicyModel, NetworkPolicyRule, SourceRef } from '../model/types';
 import type { IpRange, WorkspaceModel } from '../model/workspace';
 import { ConnSet } from '../semantics/connset';
 import { ALL_IPV4, ipBlockRanges, normalizeRanges, rangeText, subtractRanges } from '../semantics/ip';
@@ -75,28 +75,13 @@ function defaultAdmits(model: WorkspaceModel, defaults: NetworkPolicyModel[], di
   return out;
 }
 
-const byNamespace = new WeakMap<WorkspaceModel, Map<string, Workload[]>>();
-
-function workloadsIn(model: WorkspaceModel, namespace: string): Workload[] {
-  let map = byNamespace.get(model);
-  if (!map) {
-    byNamespace.set(model, (map = new Map()));
-    for (const w of model.workloads) {
-      const list = map.get(w.namespace);
-      if (list) list.push(w);
-      else map.set(w.namespace, [w]);
-    }
-  }
-  return map.get(namespace) ?? [];
-}
-
 /**
  * Do two pod selectors of one namespace share pods? With the namespace's workloads known, exactly;
  * otherwise unless they require different values for one label (the usual `{}` default overlaps all).
  */
-function overlaps(model: WorkspaceModel, namespace: string, a: LabelSelector, b: LabelSelector): boolean {
+function overlaps(ctx: WorkspaceRuleContext, namespace: string, a: LabelSelector, b: LabelSelector): boolean {
   if (a.invalid || b.invalid) return false;
-  const pods = workloadsIn(model, namespace);
+  const pods = ctx.workloadsIn(namespace);
   if (pods.length > 0) return pods.some((w) => matchesSelector(a, w.labels) && matchesSelector(b, w.labels));
   for (const k of Object.keys(a.matchLabels)) if (k in b.matchLabels && b.matchLabels[k] !== a.matchLabels[k]) return false;
   return true;
@@ -190,7 +175,7 @@ function checkPolicy(ctx: WorkspaceRuleContext, np: NetworkPolicyModel, defaults
   if (!owner) return;
   for (const direction of ['ingress', 'egress'] as const) {
     if (!np.policyTypes[direction] || np[direction].length === 0) continue;
-    const relevant = defaults.filter((d) => d.policyTypes[direction] && overlaps(model, np.namespace, d.podSelector, np.podSelector));
+    const relevant = defaults.filter((d) => d.policyTypes[direction] && overlaps(ctx, np.namespace, d.podSelector, np.podSelector));
     if (relevant.length === 0) continue;
     const admits = defaultAdmits(model, relevant, direction);
     for (const rule of np[direction]) checkRule(ctx, np, owner, direction, rule, admits);

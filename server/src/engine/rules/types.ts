@@ -2,6 +2,7 @@
 // CiliumNetworkPolicy, a rawItem of a GlobalTenantResource…) and runs with schema validation, per
 // document and per keystroke. A WorkspaceRule needs the whole workspace (namespaces, tenants, every
 // policy, the configuration) and runs when the WorkspaceModel is assembled.
+import type { Obj } from '../plain';
 import type { ProjectConfig } from '../config';
 import type { ParsedDocument } from '../parse/document';
 import type { DocumentPlace } from '../model/locate';
@@ -12,7 +13,8 @@ import type { Reachability } from '../reachability';
 import type { Reporter, Seg } from '../schema/report';
 import type { CiliumVersion, Finding } from '../types';
 
-export type Obj = Record<string, unknown>;
+export type { Obj };
+
 
 export interface ObjectRuleContext {
   /** Adds findings with offsets local to the document; `reporter.parsed.text` is the document's text. */
