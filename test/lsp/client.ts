@@ -2,7 +2,7 @@
 // server (`node dist/server.js --stdio`), speaks JSON-RPC to it, answers the server's requests
 // (configuration, registrations, progress, refresh) and lets tests wait on messages, never on timers.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -53,6 +53,11 @@ import { ensureBundle } from '../support/bundle';
 
 export const repoRoot = path.resolve(__dirname, '..', '..');
 export const serverBundle = path.join(repoRoot, 'dist', 'server.js');
+
+/** The repository's examples/ folder (a workspace tests open as it is), a file's uri and its text. */
+export const EXAMPLES = path.join(repoRoot, 'examples');
+export const exampleUri = (rel: string): string => pathToFileURL(path.join(EXAMPLES, rel)).href;
+export const readExample = (rel: string): string => readFileSync(path.join(EXAMPLES, rel), 'utf8');
 
 /** How long any single wait may take before the test fails; generous, since CI machines are slow. */
 export const TIMEOUT_MS = 60_000;
@@ -311,6 +316,19 @@ export class TestClient {
     const out = new Map<string, Diagnostic[]>();
     for (const item of report.items) if (item.kind === 'full') out.set(item.uri, item.items);
     return out;
+  }
+
+  /**
+   * Pulls until `done` holds for the diagnostics of `uri` (the document's, or the workspace report's),
+   * waiting for the server's next diagnostic refresh between pulls, as a client does.
+   */
+  async pullUntil(uri: string, what: string, done: (items: Diagnostic[]) => boolean, workspace = false): Promise<Diagnostic[]> {
+    for (;;) {
+      const seen = this.refreshes.all.length;
+      const items = workspace ? ((await this.workspaceDiagnosticsByUri()).get(uri) ?? []) : await this.diagnostics(uri);
+      if (done(items)) return items;
+      await this.refreshes.some(`a refresh (${what})`, (n) => n > seen);
+    }
   }
 
   async codeActions(uri: string, range: Range, diagnostics: Diagnostic[] = [], only?: string[]): Promise<CodeAction[]> {

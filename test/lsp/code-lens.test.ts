@@ -4,15 +4,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { CodeLensRefreshRequest, CodeLensRequest, type CodeLens } from 'vscode-languageserver-protocol/node';
-import { PULL_CAPABILITIES, PUSH_CAPABILITIES, TestClient, rangeOf, repoRoot, tempWorkspace, within } from './client';
+import { EXAMPLES, PULL_CAPABILITIES, PUSH_CAPABILITIES, TestClient, exampleUri, rangeOf, readExample, tempWorkspace, within } from './client';
 import { ModelWatch } from './model-watch';
 
-const EXAMPLES = path.join(repoRoot, 'examples');
-const uriOf = (rel: string) => pathToFileURL(path.join(EXAMPLES, rel)).href;
-const read = (rel: string) => readFileSync(path.join(EXAMPLES, rel), 'utf8');
 
 async function lenses(client: TestClient, uri: string): Promise<CodeLens[]> {
   return (await client.request<CodeLens[] | null>(CodeLensRequest.method, { textDocument: { uri } })) ?? [];
@@ -31,7 +26,7 @@ describe('code lenses on examples/', () => {
   before(async () => {
     client = await TestClient.start({ folders: [EXAMPLES] });
     models = new ModelWatch(client);
-    await models.preview({ uri: uriOf('policies/solar/database.yaml'), noMatrix: true });
+    await models.preview({ uri: exampleUri('policies/solar/database.yaml'), noMatrix: true });
   });
   after(async () => {
     await client.shutdown();
@@ -45,9 +40,9 @@ describe('code lenses on examples/', () => {
 
   test('a NetworkPolicy: the policy and its rule, each opening the preview at its position', async () => {
     const rel = 'policies/solar/database.yaml';
-    const uri = uriOf(rel);
+    const uri = exampleUri(rel);
     const items = await lenses(client, uri);
-    assert.deepEqual(describeLenses(read(rel), items), [
+    assert.deepEqual(describeLenses(readExample(rel), items), [
       '2 apiVersion: networking.k8s.io/v1 | selects 1 pod in solar-db · isolates ingress',
       '14 - from: | admits 1 namespace (1 tenant) · TCP 5432',
     ]);
@@ -58,12 +53,12 @@ describe('code lenses on examples/', () => {
   });
 
   test('policies with several rules, Cilium, and same-tenant rules', async () => {
-    assert.deepEqual(describeLenses(read('policies/solar/frontend.yaml'), await lenses(client, uriOf('policies/solar/frontend.yaml'))).map((l) => l.split(' | ')[1]), [
+    assert.deepEqual(describeLenses(readExample('policies/solar/frontend.yaml'), await lenses(client, exampleUri('policies/solar/frontend.yaml'))).map((l) => l.split(' | ')[1]), [
       'selects 1 pod in solar-frontend · isolates ingress, egress',
       'admits 1 namespace · TCP 8080',
       'admits 1 namespace (1 tenant) · TCP 8080',
     ]);
-    const cilium = describeLenses(read('policies/wind/worker-cilium.yaml'), await lenses(client, uriOf('policies/wind/worker-cilium.yaml')));
+    const cilium = describeLenses(readExample('policies/wind/worker-cilium.yaml'), await lenses(client, exampleUri('policies/wind/worker-cilium.yaml')));
     assert.equal(cilium[0].split(' | ')[1], 'selects 1 pod in wind-batch · isolates ingress, egress');
     assert.ok(cilium.some((l) => l.endsWith('admits 1 namespace · TCP 9100')), cilium.join('\n'));
     assert.ok(cilium.some((l) => l.endsWith('admits 1 namespace · TCP 53; UDP 53 · uncertain (not modelled)')), cilium.join('\n'));
@@ -71,20 +66,20 @@ describe('code lenses on examples/', () => {
   });
 
   test('Capsule items: where they are stamped, and what the first instance admits', async () => {
-    const baseline = describeLenses(read('policies/global/network-baseline.yaml'), await lenses(client, uriOf('policies/global/network-baseline.yaml')));
+    const baseline = describeLenses(readExample('policies/global/network-baseline.yaml'), await lenses(client, exampleUri('policies/global/network-baseline.yaml')));
     assert.deepEqual(baseline, [
       '17 - apiVersion: networking.k8s.io/v1 | stamped into 7 namespaces · selects all pods · isolates ingress, egress',
       '31 - apiVersion: networking.k8s.io/v1 | stamped into 7 namespaces · selects all pods · isolates egress',
       '43 - to: | in hydro-app: admits 1 namespace · TCP 53; UDP 53',
     ]);
-    const hydro = describeLenses(read('tenants/hydro.yaml'), await lenses(client, uriOf('tenants/hydro.yaml')));
+    const hydro = describeLenses(readExample('tenants/hydro.yaml'), await lenses(client, exampleUri('tenants/hydro.yaml')));
     assert.equal(hydro[0].split(' | ')[1], 'stamped into 2 namespaces · selects all pods · isolates ingress');
     assert.match(hydro[1], /\| in hydro-app: admits 2 namespaces \(1 tenant\) · all ports$/);
   });
 
   test('documents without policies, unknown documents, garbage parameters: no lens and no error', async () => {
-    assert.deepEqual(await lenses(client, uriOf('namespaces/solar.yaml')), []);
-    assert.deepEqual(await lenses(client, uriOf('tenants/solar.yaml')), []);
+    assert.deepEqual(await lenses(client, exampleUri('namespaces/solar.yaml')), []);
+    assert.deepEqual(await lenses(client, exampleUri('tenants/solar.yaml')), []);
     assert.deepEqual(await lenses(client, 'file:///nowhere/at/all.yaml'), []);
     assert.deepEqual(await client.request(CodeLensRequest.method, {}), []);
     assert.deepEqual(await client.request(CodeLensRequest.method, { textDocument: { uri: 12 } }), []);

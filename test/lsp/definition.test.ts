@@ -4,8 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DefinitionRequest, type Location } from 'vscode-languageserver-protocol/node';
-import { ModelChangedNotification } from '../../server/src/protocol';
 import { TestClient, positionAt, tempWorkspace, textAt, type TempWorkspace } from './client';
+import { ModelWatch } from './model-watch';
 
 const NAMESPACES = `apiVersion: v1
 kind: Namespace
@@ -145,6 +145,15 @@ spec:
           spec:
             podSelector: {}
             policyTypes: [Ingress]
+        - apiVersion: cilium.io/v2
+          kind: CiliumNetworkPolicy
+          metadata:
+            name: cilium-baseline
+          spec:
+            endpointSelector: {}
+            ingress:
+              - fromEndpoints:
+                  - {}
 `;
 
 // Copies of what Capsule creates, as an export or a rendered manifest would hold them.
@@ -173,6 +182,17 @@ metadata:
   namespace: solar-web
 spec:
   podSelector: {}
+---
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata:
+  name: cilium-baseline
+  namespace: solar-web
+spec:
+  endpointSelector: {}
+  ingress:
+    - fromEndpoints:
+        - {}
 `;
 
 const CILIUM = `apiVersion: cilium.io/v2
@@ -201,20 +221,6 @@ function workspace(): TempWorkspace {
     'rendered/export.yaml': RENDERED,
     'policies/cilium.yaml': CILIUM,
   });
-}
-
-/** Collects model rebuild notifications so a test can wait for the folder's first model. */
-function watchModels(client: TestClient): { built: () => Promise<void> } {
-  let count = 0;
-  let waiters: (() => void)[] = [];
-  client.connection.onNotification(ModelChangedNotification.type, () => {
-    count++;
-    for (const w of waiters) w();
-    waiters = [];
-  });
-  return {
-    built: () => (count > 0 ? Promise.resolve() : new Promise<void>((resolve) => waiters.push(resolve))),
-  };
 }
 
 async function definitionAt(client: TestClient, uri: string, text: string, needle: string, from = 0, shift = 1): Promise<Location[] | null> {
@@ -246,12 +252,12 @@ test('go to definition: names, selectors and Capsule origins lead to their decla
     'policies/cilium.yaml': CILIUM,
   };
   const client = await TestClient.start({ folders: [ws.root] });
-  const models = watchModels(client);
+  const models = new ModelWatch(client);
   try {
     assert.equal(client.initializeResult.capabilities.definitionProvider, true);
     const policy = ws.uri('policies/allow-web.yaml');
     // The first model may still be building: the first answer that resolves anything must come after it.
-    if ((await definitionAt(client, policy, POLICY, 'namespace: solar-db', 0, 12)) === null) await models.built();
+    if ((await definitionAt(client, policy, POLICY, 'namespace: solar-db', 0, 12)) === null) await models.after(0, 'the first model');
     const d = (uri: string, text: string, needle: string, from = 0, shift = 1) => definitionAt(client, uri, text, needle, from, shift).then((r) => describe(ws, files, r));
 
     // A namespace name: metadata.namespace, a matchExpressions value.
@@ -285,8 +291,11 @@ test('go to definition: names, selectors and Capsule origins lead to their decla
     // The Tenant's item has no name of its own: its first line.
     assert.equal(textAt(TENANTS, tenantItem.range), 'policyTypes: [Ingress]');
     assert.deepEqual(await d(rendered, RENDERED, 'default-deny'), ['global/baseline.yaml:default-deny']);
+    // A Cilium copy too, though the copy (not the Capsule-made policy) is the one the model evaluates.
+    assert.deepEqual(await d(rendered, RENDERED, 'cilium-baseline'), ['global/baseline.yaml:cilium-baseline']);
     // A policy Capsule does not create has no origin.
     assert.equal(await definitionAt(client, rendered, RENDERED, 'hand-written'), null);
+    assert.equal(await definitionAt(client, cilium, CILIUM, 'db-from-web'), null);
     // A plain key or an unrelated value has no definition.
     assert.equal(await definitionAt(client, policy, POLICY, 'apiVersion'), null);
     assert.equal(await definitionAt(client, policy, POLICY, '5432'), null);
@@ -299,11 +308,11 @@ test('go to definition: names, selectors and Capsule origins lead to their decla
 test('go to definition: the open document is used as typed; bad positions and broken text answer null', async () => {
   const ws = workspace();
   const client = await TestClient.start({ folders: [ws.root] });
-  const models = watchModels(client);
+  const models = new ModelWatch(client);
   try {
     const uri = ws.uri('policies/allow-web.yaml');
     await client.open(uri, POLICY);
-    if ((await definitionAt(client, uri, POLICY, 'wind-api')) === null) await models.built();
+    if ((await definitionAt(client, uri, POLICY, 'wind-api')) === null) await models.after(0, 'the first model');
     const at = (line: number, character: number) => client.request<unknown>(DefinitionRequest.method, { textDocument: { uri }, position: { line, character } });
     assert.equal(await at(10_000, 0), null);
     assert.equal(await at(0, 10_000), null);

@@ -39,16 +39,6 @@ metadata:
 
 const code = (d: Diagnostic) => String(d.code);
 
-/** Pulls until `done` holds, waiting for the server's next diagnostic refresh between pulls. */
-async function pullUntil(client: TestClient, uri: string, what: string, done: (items: Diagnostic[]) => boolean): Promise<Diagnostic[]> {
-  for (;;) {
-    const seen = client.refreshes.all.length;
-    const items = await client.diagnostics(uri);
-    if (done(items)) return items;
-    await client.refreshes.some(`a refresh (${what})`, (n) => n > seen);
-  }
-}
-
 /** The edits of a code action for `uri`, checking the document version it was made for. */
 function editsOf(action: CodeAction, uri: string, version: number): TextEdit[] {
   const changes = action.edit?.documentChanges ?? [];
@@ -71,7 +61,7 @@ test('source.fixAll.tenantPolicy applies every safe fix in one versioned edit, d
     await client.open(uri, SHOP.replace('default-deny', 'deny-all'));
     const doc = await client.change(uri, [{ range: rangeOf(client.doc(uri).text, 'deny-all'), newText: 'default-deny' }]);
     assert.equal(doc.text, SHOP);
-    const before = await pullUntil(client, uri, 'the model of the folder', (items) => items.some((d) => d.code === 'dns-egress-missing'));
+    const before = await client.pullUntil(uri, 'the model of the folder', (items) => items.some((d) => d.code === 'dns-egress-missing'));
     const psa = before.filter((d) => d.code === 'psa-label-invalid');
     assert.deepEqual(psa.map((d) => textAt(SHOP, d.range)), ['Restricted', 'BASELINE', 'strict']);
 
@@ -105,7 +95,7 @@ test('source.fixAll.tenantPolicy applies every safe fix in one versioned edit, d
     assert.equal(fixed.text, expected);
 
     // The fixed findings are gone; what was left for the author is still there, unchanged.
-    const after = await pullUntil(client, uri, 'the rebuilt model', (items) => !items.some((d) => d.code === 'dns-egress-missing'));
+    const after = await client.pullUntil(uri, 'the rebuilt model', (items) => !items.some((d) => d.code === 'dns-egress-missing'));
     const keep = (items: Diagnostic[], text: string) => items.filter((d) => d.code !== 'dns-egress-missing').map((d) => `${d.code} ${textAt(text, d.range)} ${d.message}`);
     assert.deepEqual(keep(after, expected), keep(before, SHOP).filter((d) => !/ (Restricted|BASELINE) /.test(d)));
     assert.deepEqual(after.filter((d) => d.code === 'psa-label-invalid').map((d) => textAt(expected, d.range)), ['strict']);

@@ -54,19 +54,6 @@ function workspace(files: Record<string, string> = {}): TempWorkspace {
 
 const ofRule = (items: Diagnostic[]) => items.filter((d) => d.code === RULE);
 
-/**
- * Pulls until `done` holds for the diagnostics of `uri` (the document's, or the workspace report's),
- * waiting for the server's next diagnostic refresh between pulls, as a client does.
- */
-async function pullUntil(client: TestClient, uri: string, what: string, done: (items: Diagnostic[]) => boolean, workspace = false): Promise<Diagnostic[]> {
-  for (;;) {
-    const seen = client.refreshes.all.length;
-    const items = workspace ? ((await client.workspaceDiagnosticsByUri()).get(uri) ?? []) : await client.diagnostics(uri);
-    if (done(items)) return items;
-    await client.refreshes.some(`a refresh (${what})`, (n) => n > seen);
-  }
-}
-
 /** Replaces the first occurrence of `from` in the open document by `to`. */
 async function replace(client: TestClient, uri: string, from: string, to: string): Promise<string> {
   const doc = await client.change(uri, [{ range: rangeOf(client.doc(uri).text, from), newText: to }]);
@@ -80,7 +67,7 @@ test('pull: policies a GlobalTenantResource copies without expansion are reporte
     assert.equal(client.initializeResult.capabilities.diagnosticProvider?.interFileDependencies, true);
     const uri = ws.uri(GTR_PATH);
     // Not open: the workspace report carries it.
-    const [indexed] = ofRule(await pullUntil(client, uri, 'the model of the folder', (items) => ofRule(items).length > 0, true));
+    const [indexed] = ofRule(await client.pullUntil(uri, 'the model of the folder', (items) => ofRule(items).length > 0, true));
     assert.deepEqual(indexed.range, rangeOf(GTR, TYPO));
     assert.equal(indexed.severity, DiagnosticSeverity.Warning);
     assert.equal(indexed.source, 'tenant-policy');
@@ -99,7 +86,7 @@ test('pull: policies a GlobalTenantResource copies without expansion are reporte
 
     // Copying a policy again: the rebuilt model reports it, and the server asks the client to pull again.
     text = await replace(client, uri, HARMLESS, POLICY);
-    const [again] = ofRule(await pullUntil(client, uri, 'the rebuilt model', (items) => ofRule(items).length > 0));
+    const [again] = ofRule(await client.pullUntil(uri, 'the rebuilt model', (items) => ofRule(items).length > 0));
     assert.equal(textAt(text, again.range), TYPO);
 
     // An edit above it moves it with the text at once.
@@ -145,7 +132,7 @@ test('a disable-next-line comment silences the model finding, on disk and as it 
   try {
     const uri = ws.uri(GTR_PATH);
     // The entry that is not silenced shows that the model was built.
-    const items = ofRule(await pullUntil(client, uri, 'the model of the folder', (d) => ofRule(d).length > 0, true));
+    const items = ofRule(await client.pullUntil(uri, 'the model of the folder', (d) => ofRule(d).length > 0, true));
     assert.deepEqual(items.map((d) => textAt(silenced, d.range)), [TYPO]);
 
     // Typing the comment above the other one silences it at once.
@@ -172,7 +159,7 @@ test('a rule severity in .tenant-policy.yaml applies to model findings; off sile
 
     const config = ws.write('.tenant-policy.yaml', `rules:\n  ${RULE}: error\n`);
     await client.filesChanged([{ uri: config, type: FileChangeType.Changed }]);
-    const [d] = ofRule(await pullUntil(client, uri, 'the new configuration', (items) => ofRule(items).length > 0));
+    const [d] = ofRule(await client.pullUntil(uri, 'the new configuration', (items) => ofRule(items).length > 0));
     assert.equal(d.severity, DiagnosticSeverity.Error);
     assert.equal(textAt(GTR, d.range), TYPO);
   } finally {
@@ -186,7 +173,7 @@ test('a document outside every folder is modelled on its own', async () => {
   try {
     const uri = 'untitled:global-resource.yaml';
     await client.open(uri, GTR);
-    const [d] = ofRule(await pullUntil(client, uri, 'the model of the document', (items) => ofRule(items).length > 0));
+    const [d] = ofRule(await client.pullUntil(uri, 'the model of the document', (items) => ofRule(items).length > 0));
     assert.equal(textAt(GTR, d.range), TYPO);
     await client.close(uri);
   } finally {

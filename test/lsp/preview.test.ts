@@ -6,16 +6,12 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ensureBundle } from '../support/bundle';
 import { ExplainRequest, PreviewRequest, type ExplainResult, type PreviewMatrix, type PreviewResult } from '../../server/src/protocol';
-import { TestClient, rangeOf, repoRoot, tempWorkspace, textAt } from './client';
+import { EXAMPLES, TestClient, exampleUri, rangeOf, readExample, tempWorkspace, textAt } from './client';
 import { ModelWatch } from './model-watch';
 
-const EXAMPLES = path.join(repoRoot, 'examples');
-const uriOf = (rel: string) => pathToFileURL(path.join(EXAMPLES, rel)).href;
-const read = (rel: string) => readFileSync(path.join(EXAMPLES, rel), 'utf8');
 
 function cell(m: PreviewMatrix, src: string, dst: string) {
   const s = m.namespaces.findIndex((n) => n.name === src);
@@ -37,8 +33,8 @@ describe('preview on examples/', () => {
   });
 
   async function previewAt(rel: string, needle: string | undefined, noMatrix = false): Promise<{ result: PreviewResult; text: string; uri: string }> {
-    const text = read(rel);
-    const uri = uriOf(rel);
+    const text = readExample(rel);
+    const uri = exampleUri(rel);
     const position = needle === undefined ? undefined : rangeOf(text, needle).start;
     const result = await models.preview({ uri, position, noMatrix });
     return { result, text, uri };
@@ -153,7 +149,7 @@ describe('preview on examples/', () => {
   });
 
   test('explain: the CLI walkthrough, with every responsible rule as a link', async () => {
-    const uri = uriOf('policies/solar/database.yaml');
+    const uri = exampleUri('policies/solar/database.yaml');
     await models.preview({ uri, noMatrix: true });
     const x = await client.request<ExplainResult>(ExplainRequest.method, { uri, from: { namespace: 'solar-frontend' }, to: { namespace: 'solar-backend' } });
     assert.equal(x.from, 'solar-frontend');
@@ -166,10 +162,10 @@ describe('preview on examples/', () => {
     assert.equal(egress.ports, 'TCP/8080');
     assert.deepEqual(egress.by.map((b) => b.label), ['NetworkPolicy solar-frontend/web egress[0]']);
     const link = egress.by[0].location!;
-    assert.equal(link.uri, uriOf('policies/solar/frontend.yaml'));
-    assert.match(textAt(read('policies/solar/frontend.yaml'), link.range), /^to:\n/);
+    assert.equal(link.uri, exampleUri('policies/solar/frontend.yaml'));
+    assert.match(textAt(readExample('policies/solar/frontend.yaml'), link.range), /^to:\n/);
     const denied = x.steps.find((s) => s.side === 'egress' && s.verdict === 'denied')!;
-    assert.ok(denied.by.some((b) => b.label === 'NetworkPolicy solar-frontend/default-deny isolates egress' && b.location?.uri === uriOf('policies/global/network-baseline.yaml')));
+    assert.ok(denied.by.some((b) => b.label === 'NetworkPolicy solar-frontend/default-deny isolates egress' && b.location?.uri === exampleUri('policies/global/network-baseline.yaml')));
 
     const port = await client.request<ExplainResult>(ExplainRequest.method, { uri, from: { namespace: 'wind-api' }, to: { namespace: 'solar-db' }, port: 'TCP/5432' });
     assert.equal(port.allowed, 'none');
@@ -178,7 +174,7 @@ describe('preview on examples/', () => {
   });
 
   test('explain on bad input answers with a sentence, never an error', async () => {
-    const uri = uriOf('policies/solar/database.yaml');
+    const uri = exampleUri('policies/solar/database.yaml');
     await models.preview({ uri, noMatrix: true });
     const unknown = await client.request<ExplainResult>(ExplainRequest.method, { uri, from: { namespace: 'nowhere' }, to: { namespace: 'solar-db' } });
     assert.deepEqual(unknown.steps, []);
@@ -195,7 +191,7 @@ describe('preview on examples/', () => {
   });
 
   test('position past the end, garbage parameters, unknown documents: sensible answers', async () => {
-    const uri = uriOf('policies/solar/database.yaml');
+    const uri = exampleUri('policies/solar/database.yaml');
     const past = await models.preview({ uri, position: { line: 10_000, character: 10_000 }, noMatrix: true });
     assert.equal(past.policy?.id, 'solar-db/postgres', 'past the end: the last line, inside the policy');
     const negative = await models.preview({ uri, position: { line: -3, character: -1 }, noMatrix: true });
@@ -208,10 +204,10 @@ describe('preview on examples/', () => {
       assert.equal(r.state, 'empty');
     }
     // Not a policy: a Namespace document, a Tenant without items.
-    const ns = await models.preview({ uri: uriOf('namespaces/solar.yaml'), position: { line: 3, character: 2 }, noMatrix: true });
+    const ns = await models.preview({ uri: exampleUri('namespaces/solar.yaml'), position: { line: 3, character: 2 }, noMatrix: true });
     assert.equal(ns.policy, undefined);
     assert.equal(ns.state, 'ready');
-    const tenant = await models.preview({ uri: uriOf('tenants/solar.yaml'), position: { line: 5, character: 2 }, noMatrix: true });
+    const tenant = await models.preview({ uri: exampleUri('tenants/solar.yaml'), position: { line: 5, character: 2 }, noMatrix: true });
     assert.equal(tenant.policy, undefined);
     // None of it was a failure: no handler threw (guard.ts logs every exception as an error).
     assert.deepEqual(client.logs.all.filter((l) => l.type === 1 && /tenantPolicy\//.test(l.message)), []);

@@ -3,10 +3,8 @@
 // unknown and empty documents still answer.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { DocumentSymbolRequest, SymbolKind, type DocumentSymbol, type SymbolInformation } from 'vscode-languageserver-protocol/node';
-import { PULL_CAPABILITIES, PUSH_CAPABILITIES, TestClient, repoRoot, tempWorkspace, textAt } from './client';
+import { EXAMPLES, PULL_CAPABILITIES, PUSH_CAPABILITIES, TestClient, exampleUri, tempWorkspace, textAt } from './client';
 
 const HIERARCHICAL = { ...PULL_CAPABILITIES, textDocument: { ...PULL_CAPABILITIES.textDocument, documentSymbol: { hierarchicalDocumentSymbolSupport: true } } };
 
@@ -117,9 +115,9 @@ test('document symbols: kind/name per document, rules and items nested, ranges i
 });
 
 test('document symbols: GlobalTenantResource rawItems and flat symbols for clients without hierarchy', async () => {
-  const client = await TestClient.start({ folders: [path.join(repoRoot, 'examples')], capabilities: PUSH_CAPABILITIES });
+  const client = await TestClient.start({ folders: [EXAMPLES], capabilities: PUSH_CAPABILITIES });
   try {
-    const uri = pathToFileURL(path.join(repoRoot, 'examples', 'policies', 'global', 'network-baseline.yaml')).href;
+    const uri = exampleUri('policies/global/network-baseline.yaml');
     const flat = await client.request<SymbolInformation[]>(DocumentSymbolRequest.method, { textDocument: { uri } });
     const rows = flat.map((s) => `${s.containerName ?? ''} > ${s.name}`);
     assert.equal(rows[0], ' > GlobalTenantResource/network-baseline');

@@ -4,6 +4,7 @@
 // half-typed document still completes.
 import { CompletionItemKind, InsertTextFormat, MarkupKind, type CompletionItem, type CompletionList, type CompletionParams } from 'vscode-languageserver/node';
 import { describeSchemaPath, schemaKinds, type PathSegment } from '../engine/schema/describe';
+import { NAME_LABEL, TENANT_LABEL } from '../engine/model/capsule';
 import type { IndexedFile } from '../workspace/workspace-index';
 import { guardRequest } from '../lsp/guard';
 import { cursorContext, siblingScalar, topLevelScalar, type CursorContext } from './completion-context';
@@ -12,8 +13,6 @@ import type { Feature, FeatureContext } from './types';
 
 const PSA_LEVELS = ['privileged', 'baseline', 'restricted'];
 const PSA_MODES = ['enforce', 'audit', 'warn'];
-const NAME_LABEL = 'kubernetes.io/metadata.name';
-const TENANT_LABEL = 'capsule.clastix.io/tenant';
 const CILIUM_NS_LABEL = 'k8s:io.kubernetes.pod.namespace';
 const MAX_ITEMS = 200;
 
@@ -71,21 +70,28 @@ function selectorKind(path: PathSegment[]): 'namespace' | 'pod' | undefined {
   return undefined;
 }
 
+type LabelPool = Map<string, Set<string>>;
+
+/** The label values the model's namespaces and workloads carry, once per model build (not per keystroke). */
+const labelPools = new WeakMap<object, { nsLabels: LabelPool; podLabels: LabelPool }>();
+
 function collect(ctx: FeatureContext, file: IndexedFile) {
-  const built = ctx.model(file);
-  const model = built?.model;
-  const nsLabels = new Map<string, Set<string>>();
-  const podLabels = new Map<string, Set<string>>();
-  const add = (m: Map<string, Set<string>>, labels: Record<string, string>) => {
-    for (const [k, v] of Object.entries(labels)) {
-      let s = m.get(k);
-      if (!s) m.set(k, (s = new Set()));
-      s.add(v);
-    }
-  };
-  for (const ns of model?.namespaces.values() ?? []) add(nsLabels, ns.labels);
-  for (const w of model?.workloads ?? []) add(podLabels, w.labels);
-  return { model, nsLabels, podLabels };
+  const model = ctx.model(file)?.model;
+  let pools = model ? labelPools.get(model) : undefined;
+  if (!pools) {
+    pools = { nsLabels: new Map(), podLabels: new Map() };
+    const add = (m: LabelPool, labels: Record<string, string>) => {
+      for (const [k, v] of Object.entries(labels)) {
+        let s = m.get(k);
+        if (!s) m.set(k, (s = new Set()));
+        s.add(v);
+      }
+    };
+    for (const ns of model?.namespaces.values() ?? []) add(pools.nsLabels, ns.labels);
+    for (const w of model?.workloads ?? []) add(pools.podLabels, w.labels);
+    if (model) labelPools.set(model, pools);
+  }
+  return { model, ...pools };
 }
 
 function candidates(ctx: FeatureContext, file: IndexedFile, text: string, c: CursorContext): Candidate[] {
@@ -206,7 +212,7 @@ function tenantOf(model: ReturnType<typeof collect>['model'], ns: string): strin
   return t ? `tenant ${t}` : undefined;
 }
 
-function labelValues(key: string, pool: Map<string, Set<string>>, model: ReturnType<typeof collect>['model']): Candidate[] {
+function labelValues(key: string, pool: LabelPool, model: ReturnType<typeof collect>['model']): Candidate[] {
   const out: Candidate[] = [];
   if (/^pod-security\.kubernetes\.io\/(enforce|audit|warn)$/.test(key)) {
     for (const l of PSA_LEVELS) out.push({ label: l, kind: CompletionItemKind.EnumMember, detail: 'Pod Security Standard level' });
@@ -219,7 +225,7 @@ function labelValues(key: string, pool: Map<string, Set<string>>, model: ReturnT
   if (key === NAME_LABEL || key === CILIUM_NS_LABEL) {
     for (const ns of model?.namespaces.keys() ?? []) out.push({ label: ns, kind: CompletionItemKind.Value, detail: tenantOf(model, ns) });
   }
-  if (key === TENANT_LABEL || key === 'capsule.clastix.io/tenant') {
+  if (key === TENANT_LABEL) {
     for (const t of model?.tenants.keys() ?? []) out.push({ label: t, kind: CompletionItemKind.Value, detail: 'tenant' });
   }
   for (const v of pool.get(key) ?? []) out.push({ label: v, kind: CompletionItemKind.Value });

@@ -10,20 +10,17 @@
 // Targets point at the target's `metadata.name` when it has one. Unknown places answer null.
 import type { DefinitionParams, Location } from 'vscode-languageserver/node';
 import { isMap, isPair, isScalar, isSeq, type YAMLMap } from 'yaml';
-import { buildWorkspaceModel, extractFile, type FileModel } from '../engine';
 import { mapGet, toPlain, type YamlNode } from '../engine/parse/document';
 import { NAMESPACE_LABELS_PREFIX, POD_NAMESPACE_LABEL, splitLabelKey, type CiliumRequirement, type CiliumSelector } from '../engine/model/cilium';
+import { NAME_LABEL, TENANT_LABEL } from '../engine/model/capsule';
 import type { LabelSelector, NamespaceInfo, SourceRef } from '../engine/model/types';
 import { ciliumSelectorMatches, podIdentityLabels } from '../engine/semantics/cilium';
 import { isOperator, matchesSelector, parseSelector } from '../engine/semantics/selector';
 import { guardRequest } from '../lsp/guard';
 import type { WorkspaceModel } from '../workspace/workspace-models';
-import type { IndexedFile } from '../workspace/workspace-index';
 import { objectLabel, scalarString } from './symbols';
 import type { Feature, FeatureContext } from './types';
 
-const NAME_LABEL = 'kubernetes.io/metadata.name';
-const TENANT_LABEL = 'capsule.clastix.io/tenant';
 const MAX_TARGETS = 500;
 const POLICY_KINDS = new Set(['NetworkPolicy', 'CiliumNetworkPolicy', 'CiliumClusterwideNetworkPolicy']);
 
@@ -247,7 +244,7 @@ function ciliumSelectorOf(node: YamlNode | null, policyNamespace: string | undef
   return { written, effective, scope };
 }
 
-function resolve(target: Target, hit: Hit, model: WorkspaceModel, capsuleSource: (kind: string, id: string) => SourceRef | undefined): SourceRef[] {
+function resolve(target: Target, hit: Hit, model: WorkspaceModel): SourceRef[] {
   const refs: (SourceRef | undefined)[] = [];
   switch (target.type) {
     case 'namespace':
@@ -257,8 +254,10 @@ function resolve(target: Target, hit: Hit, model: WorkspaceModel, capsuleSource:
       refs.push(model.tenants.get(target.name)?.source);
       break;
     case 'policy': {
+      // The model keeps a declared copy over the Capsule-made policy of the same id (so the copy is what
+      // gets evaluated), but lists every policy Capsule creates with the item it is rendered from.
       const id = target.kind === 'CiliumClusterwideNetworkPolicy' ? target.name : `${target.namespace ?? 'default'}/${target.name}`;
-      refs.push(capsuleSource(target.kind, id));
+      refs.push(model.materialised.find((p) => p.kind === target.kind && p.id === id)?.capsule?.source);
       break;
     }
     case 'selector': {
@@ -301,44 +300,6 @@ function resolve(target: Target, hit: Hit, model: WorkspaceModel, capsuleSource:
     seen.add(key);
     return true;
   });
-}
-
-// ---- Capsule origins -----------------------------------------------------------------------------------
-
-/**
- * What Capsule creates, by policy id, with where each comes from. The workspace model keeps a declared
- * policy over the Capsule-made one of the same id (so a rendered copy is what gets evaluated), so the
- * origins come from a second assembly of the folder's files with their own policies left out.
- */
-class CapsuleOrigins {
-  private cache = new Map<string, { stamp: number; byId: Map<string, SourceRef> }>();
-
-  get(ctx: FeatureContext, file: IndexedFile, model: WorkspaceModel, stamp: number): Map<string, SourceRef> {
-    const key = file.folderUri ?? file.uri;
-    const hit = this.cache.get(key);
-    if (hit && hit.stamp === stamp) return hit.byId;
-    const byId = new Map<string, SourceRef>();
-    const uris = new Set<string>([file.uri]);
-    for (const t of model.tenants.values()) uris.add(t.source.uri);
-    for (const ns of model.namespaces.values()) if (ns.source) uris.add(ns.source.uri);
-    for (const p of model.policies) uris.add(p.source.uri);
-    for (const np of model.networkPolicies) if (np.capsule) uris.add(np.capsule.source.uri);
-    const files: FileModel[] = [];
-    for (const uri of uris) {
-      const f = ctx.file(uri);
-      if (!f) continue;
-      const fm = extractFile(f.analysis, 'declared');
-      files.push({ ...fm, networkPolicies: [], ciliumPolicies: [] });
-    }
-    // Every policy of this assembly is one Capsule creates; its source is the item it is rendered from.
-    const capsuleOnly = buildWorkspaceModel(files);
-    for (const p of capsuleOnly.policies) {
-      const id = `${p.kind} ${p.id.split('#')[0]}`;
-      if (!byId.has(id)) byId.set(id, p.source);
-    }
-    this.cache.set(key, { stamp, byId });
-    return byId;
-  }
 }
 
 // ---- locations -----------------------------------------------------------------------------------------
@@ -386,7 +347,7 @@ function objectStartingAt(root: YamlNode | null, offset: number): YamlNode | und
   return undefined;
 }
 
-export function definition(ctx: FeatureContext, origins: CapsuleOrigins, params: DefinitionParams): Location[] | null {
+export function definition(ctx: FeatureContext, params: DefinitionParams): Location[] | null {
   const uri = params?.textDocument?.uri;
   const pos = params?.position;
   const file = typeof uri === 'string' ? ctx.file(uri) : undefined;
@@ -402,15 +363,9 @@ export function definition(ctx: FeatureContext, origins: CapsuleOrigins, params:
   if (!hit) return null;
   const target = targetOf(hit);
   if (!target) return null;
-  const built = ctx.model(file);
-  if (!built) return null;
-  const { model, stamp } = built;
-  const capsuleSource = (kind: string, id: string) => {
-    const declared = model.networkPolicies.find((np) => np.id === id && np.capsule);
-    if (kind === 'NetworkPolicy' && declared?.capsule) return declared.capsule.source;
-    return origins.get(ctx, file, model, stamp).get(`${kind} ${id}`);
-  };
-  const refs = resolve(target, hit, model, capsuleSource).slice(0, MAX_TARGETS);
+  const model = ctx.model(file)?.model;
+  if (!model) return null;
+  const refs = resolve(target, hit, model).slice(0, MAX_TARGETS);
   const out: Location[] = [];
   for (const ref of refs) {
     const loc = locationOf(ctx, ref);
@@ -420,9 +375,8 @@ export function definition(ctx: FeatureContext, origins: CapsuleOrigins, params:
 }
 
 function register(ctx: FeatureContext): void {
-  const origins = new CapsuleOrigins();
   ctx.connection.onDefinition(
-    guardRequest(ctx.log, 'textDocument/definition', (params: DefinitionParams) => definition(ctx, origins, params), () => null),
+    guardRequest(ctx.log, 'textDocument/definition', (params: DefinitionParams) => definition(ctx, params), () => null),
   );
 }
 

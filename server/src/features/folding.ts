@@ -7,6 +7,7 @@
 import { FoldingRangeKind, type FoldingRange, type FoldingRangeParams } from 'vscode-languageserver/node';
 import { isMap, isPair, isScalar, isSeq, type Pair } from 'yaml';
 import type { YamlNode } from '../engine/parse/document';
+import type { LineIndex } from '../engine/parse/lines';
 import { guardRequest } from '../lsp/guard';
 import type { IndexedFile } from '../workspace/workspace-index';
 import type { Feature, FeatureContext } from './types';
@@ -15,27 +16,13 @@ const MAX_DEPTH = 200;
 
 class Lines {
   readonly lines: string[];
-  readonly starts: number[];
 
-  constructor(text: string) {
+  constructor(text: string, private readonly index: LineIndex) {
     this.lines = text.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
-    this.starts = [];
-    let at = 0;
-    for (const l of text.split('\n')) {
-      this.starts.push(at);
-      at += l.length + 1;
-    }
   }
 
   lineOf(offset: number): number {
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
+    return this.index.positionAt(offset).line;
   }
 
   indent(line: number): number {
@@ -143,7 +130,7 @@ function foldIndentation(lines: Lines, out: FoldingRange[]): void {
 }
 
 export function foldingRanges(file: IndexedFile, limit?: number): FoldingRange[] {
-  const lines = new Lines(file.text);
+  const lines = new Lines(file.text, file.lines);
   const out: FoldingRange[] = [];
   const scalarLines = new Set<number>();
   const docs = file.analysis.documents;

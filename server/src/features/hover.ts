@@ -4,9 +4,10 @@
 // tenant owners can set a namespaceSelector label, where Capsule stamps a policy item, and — on a
 // workload or Namespace document — whether it is isolated, which policies select it and who can reach it.
 import { MarkupKind, type Hover, type HoverParams } from 'vscode-languageserver/node';
-import { Reachability, ruleMeta, type FileModel, type Finding } from '../engine';
+import { ruleMeta, type FileModel, type Finding } from '../engine';
+import { NAME_LABEL, TENANT_LABEL } from '../engine/model/capsule';
 import type { WorkspaceModel } from '../engine/model/workspace';
-import type { PolicyPreview } from '../engine/reachability';
+import type { PolicyPreview, Reachability } from '../engine/reachability';
 import { ownerCanSet, tenantLabelPolicies, type TenantLabelPolicy } from '../engine/rules/tenant-labels';
 import { RULE_WHY } from '../generated/rule-why';
 import { describeSchemaPath, type SchemaDescription } from '../engine/schema/describe';
@@ -15,14 +16,13 @@ import { ruleDocUrl } from '../links';
 import type { IndexedFile } from '../workspace/workspace-index';
 import { chunkAt } from './completion';
 import { hoverTarget, type HoverTarget } from './hover-path';
+import { viewOf } from './policy-view';
 import type { Feature, FeatureContext } from './types';
 
 const MAX_LIST = 8;
 /** The longest a hover waits for a pending model build before answering with what it has. */
 const MODEL_WAIT_MS = 1500;
 const MAX_DESCRIPTION = 700;
-const NAME_LABEL = 'kubernetes.io/metadata.name';
-const TENANT_LABEL = 'capsule.clastix.io/tenant';
 const WORKLOAD_KINDS = new Set(['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'ReplicationController']);
 
 /** Inline code that stays inline code whatever the text holds (backticks, markdown, HTML). */
@@ -40,13 +40,6 @@ function text(s: string): string {
 function capped(items: string[], max = MAX_LIST): string {
   const shown = items.slice(0, max).join(', ');
   return items.length > max ? `${shown}, … (${items.length - max} more)` : shown;
-}
-
-// One Reachability per model build: it is not free on big workspaces.
-let cached: { model: WorkspaceModel; r: Reachability } | undefined;
-function reachability(model: WorkspaceModel): Reachability {
-  if (cached?.model !== model) cached = { model, r: new Reachability(model) };
-  return cached.r;
 }
 
 function schemaSection(target: HoverTarget, d: SchemaDescription | undefined): string[] {
@@ -98,12 +91,11 @@ function portsText(conns: { isAll(): boolean; toString(): string }): string {
 }
 
 /** What the rules whose YAML contains the cursor admit, from the policy previews. */
-function admitsSection(model: WorkspaceModel, uri: string, offset: number): string[] {
+function admitsSection(model: WorkspaceModel, r: Reachability, uri: string, offset: number): string[] {
   const policies = model.policies.filter((p) => p.source.uri === uri && p.source.span.start <= offset && offset <= p.source.span.end);
   const capsuleItems = model.networkPolicies.filter((p) => p.capsule?.source.uri === uri && p.capsule.source.span.start <= offset && offset <= p.capsule.source.span.end);
   const ids = new Set([...policies.map((p) => p.id), ...capsuleItems.map((p) => p.id)]);
   if (ids.size === 0) return [];
-  const r = reachability(model);
   const previews: PolicyPreview[] = [];
   for (const id of ids) previews.push(...r.previewPolicy(id));
   // Rules under the cursor (a Capsule item stamps one policy per namespace: show the first few).
@@ -195,8 +187,7 @@ function labelSection(policies: readonly TenantLabelPolicy[], key: string): stri
 }
 
 /** On a workload or a Namespace document: isolation, selecting policies, who can reach it. */
-function subjectSection(model: WorkspaceModel, kind: string, name: string, namespace: string | undefined): string[] {
-  const r = reachability(model);
+function subjectSection(model: WorkspaceModel, r: Reachability, kind: string, name: string, namespace: string | undefined): string[] {
   const out: string[] = [];
   if (kind === 'Namespace') {
     const ns = model.namespaces.get(name);
@@ -249,22 +240,23 @@ function hover(ctx: FeatureContext, file: IndexedFile, offset: number): Hover | 
         kind = typeof item?.get?.('kind') === 'string' ? (item.get!('kind') as string) : undefined;
         path = path.slice(raw + 2);
       }
-      const schemaPath = target.onKey || typeof target.path[target.path.length - 1] === 'number' ? path : path;
-      sections.push(schemaSection(target, describeSchemaPath(apiVersion, kind, schemaPath, file.config.ciliumVersion)));
+      sections.push(schemaSection(target, describeSchemaPath(apiVersion, kind, path, file.config.ciliumVersion)));
       const built = ctx.model(file);
-      if (built) {
+      // The preview's Reachability for this model: kept up to date incrementally, shared with lenses.
+      const r = built && viewOf(ctx, file.uri)?.view.reachability();
+      if (built && r) {
         const model = built.model;
         const names = path.filter((p): p is string => typeof p === 'string');
         const inSelector = names.includes('namespaceSelector') && (names.includes('matchLabels') || names.includes('matchExpressions'));
         if (inSelector && target.onKey && names[names.length - 2] === 'matchLabels') sections.push(labelSection(labelPolicies(built.stamp, built.files), String(target.key)));
         else if (inSelector && target.key === 'key' && typeof target.scalar === 'string') sections.push(labelSection(labelPolicies(built.stamp, built.files), target.scalar));
-        sections.push(admitsSection(model, file.uri, offset));
+        sections.push(admitsSection(model, r, file.uri, offset));
         const top = path[0];
         if (raw < 0 && parsed.kind && (parsed.kind === 'Namespace' || WORKLOAD_KINDS.has(parsed.kind)) && (top === 'kind' || top === 'metadata' || top === 'apiVersion')) {
           const meta = parsed.doc.get('metadata') as { get?(k: string): unknown } | undefined;
           const name = meta?.get?.('name');
           const ns = meta?.get?.('namespace');
-          if (typeof name === 'string') sections.push(subjectSection(model, parsed.kind, name, typeof ns === 'string' ? ns : undefined));
+          if (typeof name === 'string') sections.push(subjectSection(model, r, parsed.kind, name, typeof ns === 'string' ? ns : undefined));
         }
       }
     }

@@ -29,6 +29,15 @@ import type { YamlNode } from '../parse/document';
 import type { CapsuleOrigin, ContainerPort, NamespaceInfo, NetworkPolicyModel, TenantInfo, Workload } from './types';
 import type { PolicyEffect, WorkspaceModel } from './workspace';
 
+export interface AssembledModel extends WorkspaceModel {
+  /**
+   * Every policy Capsule creates, in the order it was materialised, each with its `capsule` origin. It
+   * includes those a declared policy of the same id replaced (a rendered copy committed next to its
+   * Tenant): they are not evaluated, but go to definition still leads from the copy to its item.
+   */
+  materialised: (NetworkPolicyModel | CiliumPolicyModel)[];
+}
+
 export interface BuildOptions {
   /** With a configuration, the workspace rules (isolation, DNS, cross-tenant…) run and add findings. */
   config?: ProjectConfig;
@@ -36,7 +45,7 @@ export interface BuildOptions {
 
 const ORIGIN_RANK = { declared: 0, inventory: 1 } as const;
 
-export function buildWorkspaceModel(files: FileModel[], options: BuildOptions = {}): WorkspaceModel {
+export function buildWorkspaceModel(files: FileModel[], options: BuildOptions = {}): AssembledModel {
   // The workspace first: on a conflict (same namespace, workload or tenant) its declaration wins.
   const ordered = [...files].sort((a, b) => ORIGIN_RANK[a.origin] - ORIGIN_RANK[b.origin]);
   const findings = new Map<string, Finding[]>();
@@ -117,13 +126,14 @@ export function buildWorkspaceModel(files: FileModel[], options: BuildOptions = 
   const tenantInfos = new Map<string, TenantInfo>();
   for (const [name, t] of tenants) tenantInfos.set(name, t.info);
 
-  const model: WorkspaceModel = {
+  const model: AssembledModel = {
     namespaces,
     workloads,
     tenants: tenantInfos,
     networkPolicies: netpols,
     policies: [],
     findings,
+    materialised: [...expansion.networkPolicies, ...expansion.ciliumPolicies],
   };
   const policies: PolicyEffect[] = [];
   for (const np of netpols) policies.push(networkPolicyEffect(np, model));
