@@ -2,10 +2,10 @@
 // Writes server/src/generated/rule-why.ts (what the hover says about a diagnostic) from docs/rules/*.md.
 //   node scripts/rule-docs.mjs           write the file
 //   node scripts/rule-docs.mjs --check   exit 1 when the file is out of date (test/meta/rule-why.test.ts does the same)
-import { readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
+import { writeOrCheck } from './write-or-check.mjs';
 
 const docs = fileURLToPath(new URL('../docs/rules/', import.meta.url));
 const { ruleWhyModule, GENERATED_PATH } = await tsImport('./rule-why.ts', import.meta.url);
@@ -23,13 +23,4 @@ try {
 } catch {
   // Not generated yet.
 }
-if (process.argv.includes('--check')) {
-  if (before !== after) {
-    console.error(`${GENERATED_PATH} is out of date; run npm run docs:rules`);
-    process.exit(1);
-  }
-} else if (before !== after) {
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, after);
-  console.log(`${GENERATED_PATH}: ${pages.size} rule pages`);
-}
+writeOrCheck({ file, shown: GENERATED_PATH, before, after, script: 'docs:rules', summary: `${pages.size} rule pages` });

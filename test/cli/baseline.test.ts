@@ -4,11 +4,11 @@
 // these tests use, so rules added later cannot change what they expect.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { RULES } from '../../server/src/engine';
-import { cli, diagnostics, workspace } from './run';
-import { sarifValidator } from './sarif-schema';
+import { cli, diagnostics, put, workspace } from './run';
+import { assertValidSarif } from './sarif-schema';
 
 const USED = new Set(['yaml-syntax', 'config', 'duplicate-key', 'schema', 'unknown-api-version', 'invalid-name']);
 const CONFIG = `rules:\n${RULES.filter((r) => !USED.has(r.id)).map((r) => `  ${r.id}: off\n`).join('')}`;
@@ -40,13 +40,6 @@ kind: Namespace
 metadata:
   name: clean
 `;
-
-/** Writes (or overwrites) a file of a test workspace. */
-function put(dir: string, rel: string, content: string): void {
-  const p = join(dir, ...rel.split('/'));
-  mkdirSync(dirname(p), { recursive: true });
-  writeFileSync(p, content);
-}
 
 function repo(extra: Record<string, string> = {}) {
   return workspace({ '.tenant-policy.yaml': CONFIG, 'ns/shop.yaml': SHOP, 'ns/legacy.yaml': LEGACY, 'ns/clean.yaml': CLEAN, ...extra });
@@ -256,8 +249,7 @@ test('json and sarif stay valid with a baseline; sarif leaves baselined results 
     const sarif = cli(['check', '.', '--baseline', 'baseline.json', '--format', 'sarif'], { cwd: w.dir });
     assert.equal(sarif.code, 1);
     const log = JSON.parse(sarif.stdout);
-    const validate = sarifValidator();
-    assert.ok(validate(log as object), JSON.stringify(validate.errors, null, 2));
+    assertValidSarif(log);
     const run = log.runs[0];
     assert.deepEqual(run.results.map((r: { ruleId: string; baselineState: string }) => `${r.ruleId} ${r.baselineState}`), ['invalid-name new']);
     assert.deepEqual(run.properties, { baseline: { suppressed: 4, stale: 0 } });
@@ -265,7 +257,7 @@ test('json and sarif stay valid with a baseline; sarif leaves baselined results 
     // Without a baseline nothing changes: no baselineState, no extra member.
     const plain = cli(['check', '.', '--format', 'sarif'], { cwd: w.dir });
     const plainLog = JSON.parse(plain.stdout);
-    assert.ok(validate(plainLog as object));
+    assertValidSarif(plainLog);
     assert.equal(plainLog.runs[0].results.length, 5);
     assert.ok(plainLog.runs[0].results.every((r: object) => !('baselineState' in r)));
     assert.equal(plainLog.runs[0].properties, undefined);

@@ -174,6 +174,7 @@ test('json: 0-based LSP positions in UTF-16 code units, after a line of non-ASCI
       },
     ]);
     assert.match(doc.diagnostics[0].message, /polcyTypes/);
+    assert.deepEqual(doc.diagnostics[0].fixes, ['Rename to "policyTypes"']);
   } finally {
     w.cleanup();
   }

@@ -69,13 +69,18 @@ spec:
           port: 5432
 `;
 
-test('a violated expectation fails check (exit 1), reported on the rule in its own file', () => {
-  const w = workspace({
+/** The project: its configuration, the namespaces, shop-db's policy and, when given, solar-web's. */
+function project(solar?: string) {
+  return workspace({
     '.tenant-policy.yaml': CONFIG,
     'namespaces.yaml': NAMESPACES,
-    'policies/solar.yaml': solarPolicy(true),
+    ...(solar === undefined ? {} : { 'policies/solar.yaml': solar }),
     'policies/shop-db.yaml': SHOP_DB,
   });
+}
+
+test('a violated expectation fails check (exit 1), reported on the rule in its own file', () => {
+  const w = project(solarPolicy(true));
   try {
     const r = cli(['check', '.', '--format', 'json'], { cwd: w.dir });
     assert.equal(r.code, 1, r.stderr);
@@ -98,12 +103,7 @@ test('a violated expectation fails check (exit 1), reported on the rule in its o
 });
 
 test('kept expectations pass (exit 0); --rule can demote the gate', () => {
-  const kept = workspace({
-    '.tenant-policy.yaml': CONFIG,
-    'namespaces.yaml': NAMESPACES,
-    'policies/solar.yaml': solarPolicy(false),
-    'policies/shop-db.yaml': SHOP_DB,
-  });
+  const kept = project(solarPolicy(false));
   try {
     const r = cli(['check', '.', '--format', 'json'], { cwd: kept.dir });
     assert.equal(r.code, 0, r.stdout + r.stderr);
@@ -111,12 +111,7 @@ test('kept expectations pass (exit 0); --rule can demote the gate', () => {
   } finally {
     kept.cleanup();
   }
-  const broken = workspace({
-    '.tenant-policy.yaml': CONFIG,
-    'namespaces.yaml': NAMESPACES,
-    'policies/solar.yaml': solarPolicy(true),
-    'policies/shop-db.yaml': SHOP_DB,
-  });
+  const broken = project(solarPolicy(true));
   try {
     const r = cli(['check', '.', '--format', 'json', '--rule', 'connectivity-expectation=warning'], { cwd: broken.dir });
     assert.equal(r.code, 0, r.stdout + r.stderr);
@@ -127,11 +122,7 @@ test('kept expectations pass (exit 0); --rule can demote the gate', () => {
 });
 
 test('with no rule to blame (nothing isolates either side) the destination Namespace carries the error', () => {
-  const w = workspace({
-    '.tenant-policy.yaml': CONFIG,
-    'namespaces.yaml': NAMESPACES,
-    'policies/shop-db.yaml': SHOP_DB,
-  });
+  const w = project();
   try {
     const r = cli(['check', '.', '--format', 'json'], { cwd: w.dir });
     assert.equal(r.code, 1, r.stderr);

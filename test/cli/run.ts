@@ -3,9 +3,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { ensureBundle } from '../support/bundle';
+import { ensureBundle, ROOT } from '../support/bundle';
 
-export const ROOT = join(__dirname, '..', '..');
+export { ROOT };
 export const CLI = join(ROOT, 'dist', 'cli.js');
 
 let built = false;
@@ -34,14 +34,17 @@ export function cli(args: string[], options: { cwd?: string; input?: string | Ui
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** Writes (or overwrites) a file of a test workspace; `rel` uses '/'. */
+export function put(dir: string, rel: string, content: string | Uint8Array): void {
+  const p = join(dir, ...rel.split('/'));
+  mkdirSync(dirname(p), { recursive: true });
+  writeFileSync(p, content);
+}
+
 /** A throw-away folder with the given files (paths with '/'; string or raw bytes), removed after the test. */
 export function workspace(files: Record<string, string | Uint8Array>): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'tenant-policy-cli-'));
-  for (const [rel, content] of Object.entries(files)) {
-    const p = join(dir, ...rel.split('/'));
-    mkdirSync(dirname(p), { recursive: true });
-    writeFileSync(p, content);
-  }
+  for (const [rel, content] of Object.entries(files)) put(dir, rel, content);
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 

@@ -30,3 +30,12 @@ export function sarifValidator() {
   addFormats(ajv);
   return ajv.compile(schema);
 }
+
+let compiled: ReturnType<typeof sarifValidator> | undefined;
+
+/** Fails with ajv's errors unless `log` (a parsed `check --format sarif` output) is valid SARIF 2.1.0. */
+export function assertValidSarif(log: unknown): void {
+  compiled ??= sarifValidator();
+  // Through a cast: ajv's type guard would otherwise narrow the parsed log to `unknown`.
+  assert.ok(compiled(log as object), JSON.stringify(compiled.errors, null, 2));
+}

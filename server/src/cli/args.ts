@@ -1,5 +1,6 @@
 // Command-line arguments → a typed request, or a usage error (exit code 2). No I/O here.
 import { CILIUM_VERSIONS, RULES, closest, normalizeSeverity, type CiliumVersion, type SeveritySetting } from '../engine';
+import type { Level } from '../engine/reachability';
 
 export type Format = 'text' | 'json' | 'sarif';
 export const FORMATS: readonly Format[] = ['text', 'json', 'sarif'];
@@ -23,7 +24,7 @@ export interface CheckRequest {
 
 export type ConnectivityFormat = 'table' | 'json' | 'md' | 'dot';
 export const CONNECTIVITY_FORMATS: readonly ConnectivityFormat[] = ['table', 'json', 'md', 'dot'];
-export type ConnectivityLevel = 'workload' | 'namespace' | 'tenant';
+export type ConnectivityLevel = Level;
 export const CONNECTIVITY_LEVELS: readonly ConnectivityLevel[] = ['workload', 'namespace', 'tenant'];
 
 /** What `connectivity` and `explain` share: the inputs and how to read them. */
@@ -82,23 +83,16 @@ export function parseArgs(argv: readonly string[]): Request {
   return parseCheck(args.slice(1));
 }
 
-/** The options `connectivity` and `explain` share; true when `name` was one of them. */
 /** The options every command that reads a workspace shares; false when `name` is not one of them. */
 export function workspaceOption(req: WorkspaceRequest, name: string, value: () => string): boolean {
   switch (name) {
     case '--config':
-    case '-c': {
-      const v = value();
-      if (v === '') throw new UsageError('--config needs a file name.');
-      req.config = v;
+    case '-c':
+      req.config = fileName('--config', value());
       return true;
-    }
-    case '--inventory': {
-      const v = value();
-      if (v === '') throw new UsageError('--inventory needs a file name.');
-      req.inventory = v;
+    case '--inventory':
+      req.inventory = fileName('--inventory', value());
       return true;
-    }
     case '--cilium-version': {
       const v = value();
       if (!(CILIUM_VERSIONS as readonly string[]).includes(v)) {
@@ -115,12 +109,17 @@ export function workspaceOption(req: WorkspaceRequest, name: string, value: () =
   return false;
 }
 
+function fileName(option: string, v: string): string {
+  if (v === '') throw new UsageError(`${option} needs a file name.`);
+  return v;
+}
+
 function checkPaths(command: string, paths: string[]): void {
   if (paths.length === 0) throw new UsageError(`${command} needs at least one PATH (a file, a folder, or - for standard input).`);
   if (paths.filter((p) => p === '-').length > 1) throw new UsageError('standard input (-) can be read only once.');
 }
 
-function oneOf<T extends string>(option: string, v: string, allowed: readonly T[]): T {
+export function oneOf<T extends string>(option: string, v: string, allowed: readonly T[]): T {
   if ((allowed as readonly string[]).includes(v)) return v as T;
   throw new UsageError(`${option} must be one of ${allowed.join(', ')}, not ${JSON.stringify(v)}.`);
 }
@@ -199,7 +198,7 @@ function listFormat(rest: string[]): Format {
   const it = options(rest);
   for (const { name, value, positional } of it) {
     if (positional !== undefined) throw new UsageError(`--list-rules takes no PATH (got ${positional}).`);
-    if (name === '--format') format = formatValue(value());
+    if (name === '--format') format = oneOf('--format', value(), FORMATS);
     else throw new UsageError(`unknown option ${name} for --list-rules.`);
   }
   return format === 'sarif' ? 'json' : format;
@@ -222,7 +221,7 @@ function parseCheck(rest: string[]): Request {
         break;
       case '--format':
       case '-f':
-        req.format = formatValue(value());
+        req.format = oneOf('--format', value(), FORMATS);
         break;
       case '--rule': {
         const [id, setting] = ruleValue(value());
@@ -232,12 +231,9 @@ function parseCheck(rest: string[]): Request {
       case '--max-warnings':
         req.maxWarnings = maxWarningsValue(value());
         break;
-      case '--baseline': {
-        const v = value();
-        if (v === '') throw new UsageError('--baseline needs a file name.');
-        req.baseline = v;
+      case '--baseline':
+        req.baseline = fileName('--baseline', value());
         break;
-      }
       case '--update-baseline':
         if (inline !== undefined) throw new UsageError('--update-baseline takes no value; the file is the one --baseline names.');
         req.updateBaseline = true;
@@ -248,8 +244,7 @@ function parseCheck(rest: string[]): Request {
   }
   if (req.updateBaseline && req.baseline === undefined) throw new UsageError('--update-baseline needs --baseline FILE, the file to write.');
   if (listRules) return { command: 'list-rules', format: req.format === 'sarif' ? 'json' : req.format };
-  if (req.paths.length === 0) throw new UsageError('check needs at least one PATH (a file, a folder, or - for standard input).');
-  if (req.paths.filter((p) => p === '-').length > 1) throw new UsageError('standard input (-) can be read only once.');
+  checkPaths('check', req.paths);
   return req;
 }
 
@@ -258,11 +253,6 @@ function maxWarningsValue(v: string): number | undefined {
   if (v === '-1') return undefined;
   if (!/^\d{1,9}$/.test(v)) throw new UsageError(`--max-warnings takes a number of warnings (0 or more), not ${JSON.stringify(v)}.`);
   return Number(v);
-}
-
-function formatValue(v: string): Format {
-  if ((FORMATS as readonly string[]).includes(v)) return v as Format;
-  throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not ${JSON.stringify(v)}.`);
 }
 
 /** `ID=SEVERITY` → the pair, or a usage error naming the closest rule id. */
@@ -290,7 +280,7 @@ interface Option {
 }
 
 /** Splits `--name value`, `--name=value`, positionals, `-` (standard input) and `--` (only PATHs after it). */
-function* options(args: string[]): Generator<Option> {
+export function* options(args: readonly string[]): Generator<Option> {
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (a === '--') {

@@ -7,8 +7,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Finding, Severity } from '../engine';
-import { reason } from './config';
-import { STDIN_DISPLAY } from './inputs';
+import { reason, STDIN_DISPLAY } from './inputs';
 
 export const BASELINE_FORMAT = 1;
 

@@ -21,12 +21,12 @@ import {
 import { decode } from '../workspace/read';
 import type { CheckRequest } from './args';
 import { BaselineError, difference, entriesFor, fileKeyOf, parseBaseline, pathScope, readBaseline, serializeBaseline, type BaselineEntry, type Scope } from './baseline';
-import { loadConfig, reason } from './config';
+import { loadConfig, type LoadedConfig } from './config';
 import { JsonFormatter } from './format/json';
 import { SarifFormatter } from './format/sarif';
 import { TextFormatter } from './format/text';
 import { Output, type Formatter, type Totals } from './format/types';
-import { collectInputs, InputError, pieces, STDIN_DISPLAY, type Input } from './inputs';
+import { collectInputs, InputError, pieces, readInventory, reason, STDIN_DISPLAY, type Collected, type Input } from './inputs';
 
 export interface Io {
   cwd: string;
@@ -36,24 +36,16 @@ export interface Io {
 }
 
 export async function runCheck(req: CheckRequest, io: Io): Promise<number> {
-  let loaded: ReturnType<typeof loadConfig>;
+  let loaded: LoadedConfig;
+  let config: ProjectConfig;
+  let collected: Collected;
   try {
     loaded = loadConfig(req.config, req.paths[0], io.cwd);
-  } catch (e) {
-    if (e instanceof InputError) {
-      io.stderr(e.message);
-      return 2;
-    }
-    throw e;
-  }
-  const config: ProjectConfig = {
-    ...loaded.config,
-    rules: { ...loaded.config.rules, ...req.rules },
-    ciliumVersion: req.ciliumVersion ?? loaded.config.ciliumVersion,
-  };
-
-  let collected: ReturnType<typeof collectInputs>;
-  try {
+    config = {
+      ...loaded.config,
+      rules: { ...loaded.config.rules, ...req.rules },
+      ciliumVersion: req.ciliumVersion ?? loaded.config.ciliumVersion,
+    };
     collected = collectInputs(req.paths, config, io.cwd, io.stderr);
   } catch (e) {
     if (e instanceof InputError) {
@@ -91,15 +83,16 @@ export async function runCheck(req: CheckRequest, io: Io): Promise<number> {
     }
   };
 
-  // The inventory is read before any output, so an unreadable one is a clean exit 2.
-  let inventory: { abs: string; bytes: Uint8Array } | undefined;
+  let inventory: ReturnType<typeof readInventory> | undefined;
   if (req.inventory !== undefined) {
-    const abs = resolve(io.cwd, req.inventory);
     try {
-      inventory = { abs, bytes: readFileSync(abs) };
+      inventory = readInventory(req.inventory, io.cwd);
     } catch (e) {
-      io.stderr(`cannot read the inventory ${req.inventory}: ${reason(e)}`);
-      return 2;
+      if (e instanceof InputError) {
+        io.stderr(e.message);
+        return 2;
+      }
+      throw e;
     }
   }
 

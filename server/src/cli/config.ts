@@ -4,7 +4,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { CONFIG_FILE_NAME, DEFAULT_CONFIG, LineIndex, decodeUtf8, parseConfig, type Finding, type ProjectConfig } from '../engine';
-import { InputError } from './inputs';
+import { InputError, reason } from './inputs';
 
 export interface LoadedConfig {
   config: ProjectConfig;
@@ -45,20 +45,5 @@ function isDirectory(p: string): boolean {
     return statSync(p).isDirectory();
   } catch {
     return false;
-  }
-}
-
-export function reason(e: unknown): string {
-  const err = e as NodeJS.ErrnoException;
-  switch (err.code) {
-    case 'ENOENT':
-      return 'no such file or folder';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'EISDIR':
-      return 'it is a folder';
-    default:
-      return err.message ?? String(e);
   }
 }

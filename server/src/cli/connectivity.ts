@@ -5,7 +5,7 @@
 // `check`'s job), but what the model could not represent is reported on stderr as warnings, because a
 // result that silently leaves something out would be a wrong answer presented as right.
 import { readFileSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
+import { basename } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   buildWorkspaceModel,
@@ -24,8 +24,8 @@ import { Reachability, type Connection, type MatrixView } from '../engine/reacha
 import { decode } from '../workspace/read';
 import type { ConnectivityRequest, WorkspaceRequest } from './args';
 import type { Io } from './check';
-import { loadConfig, reason } from './config';
-import { collectInputs, InputError, pieces, STDIN_DISPLAY } from './inputs';
+import { loadConfig } from './config';
+import { collectInputs, InputError, pieces, readInventory, reason } from './inputs';
 
 /** A file that was read: how to name it and how to turn offsets into lines. */
 interface ShownFile {
@@ -82,16 +82,10 @@ export async function loadWorkspace(req: WorkspaceRequest, io: Io): Promise<Load
     } catch (e) {
       throw new InputError(`cannot read ${input.display}: ${reason(e)}`);
     }
-    read(input.display === STDIN_DISPLAY ? STDIN_DISPLAY : input.display, input.abs, bytes, input.isPatch, 'declared');
+    read(input.display, input.abs, bytes, input.isPatch, 'declared');
   }
   if (req.inventory !== undefined) {
-    const abs = resolve(io.cwd, req.inventory);
-    let bytes: Uint8Array;
-    try {
-      bytes = readFileSync(abs);
-    } catch (e) {
-      throw new InputError(`cannot read the inventory ${req.inventory}: ${reason(e)}`);
-    }
+    const { abs, bytes } = readInventory(req.inventory, io.cwd);
     read(req.inventory, abs, bytes, false, 'inventory');
   }
 

@@ -27,13 +27,12 @@ import { diffConnectivity, isEmptyDiff, type ChangedRow, type ConnectionRow, typ
 import { decode } from '../workspace/read';
 import { PathFilter } from '../workspace/glob';
 import { isKustomization, patchPaths } from '../workspace/kustomize';
-import { UsageError, workspaceOption } from './args';
-import { loadConfig, reason } from './config';
-import { collectInputs, InputError } from './inputs';
+import { CONNECTIVITY_LEVELS, oneOf, options, UsageError, workspaceOption } from './args';
+import { loadConfig } from './config';
+import { collectInputs, InputError, readInventory, reason } from './inputs';
 import { VERSION } from './meta';
 
 export type DiffFormat = 'text' | 'json' | 'md';
-export const LEVELS: readonly Level[] = ['workload', 'namespace', 'tenant'];
 export const DIFF_FORMATS: readonly DiffFormat[] = ['text', 'json', 'md'];
 
 export interface DiffIo {
@@ -106,7 +105,7 @@ export async function runDiff(argv: readonly string[], io: DiffIo): Promise<numb
   try {
     const loaded = loadConfig(req.config, req.paths[0], io.cwd);
     const config: ProjectConfig = { ...loaded.config, ciliumVersion: req.ciliumVersion ?? loaded.config.ciliumVersion };
-    const inventory = req.inventory === undefined ? [] : [readInventory(req.inventory, config, io.cwd)];
+    const inventory = req.inventory === undefined ? [] : [inventoryModel(req.inventory, config, io.cwd)];
     if (req.against !== undefined) {
       before = gitSide(req.paths[0], req.against, config, io);
       after = diskSide(req.paths[0], config, io);
@@ -141,26 +140,11 @@ export async function runDiff(argv: readonly string[], io: DiffIo): Promise<numb
 
 export function parseDiffArgs(argv: readonly string[]): DiffRequest | 'help' {
   const req: DiffRequest = { paths: [], format: 'text', level: 'workload', failOnChange: false };
-  const args = [...argv];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a === '--') {
-      req.paths.push(...args.slice(i + 1));
-      break;
-    }
-    if (!a.startsWith('-') || a === '-') {
-      req.paths.push(a);
+  for (const { name, value, positional, inline } of options(argv)) {
+    if (positional !== undefined) {
+      req.paths.push(positional);
       continue;
     }
-    const eq = a.indexOf('=');
-    const name = eq === -1 ? a : a.slice(0, eq);
-    const value = (): string => {
-      if (eq !== -1) return a.slice(eq + 1);
-      const next = args[i + 1];
-      if (next === undefined || (next.startsWith('-') && next !== '-')) throw new UsageError(`${name} needs a value.`);
-      i++;
-      return next;
-    };
     switch (name) {
       case '-h':
       case '--help':
@@ -176,10 +160,10 @@ export function parseDiffArgs(argv: readonly string[]): DiffRequest | 'help' {
         req.format = oneOf('--format', value(), DIFF_FORMATS);
         break;
       case '--level':
-        req.level = oneOf('--level', value(), LEVELS);
+        req.level = oneOf('--level', value(), CONNECTIVITY_LEVELS);
         break;
       case '--fail-on-change':
-        if (eq !== -1) throw new UsageError('--fail-on-change takes no value.');
+        if (inline !== undefined) throw new UsageError('--fail-on-change takes no value.');
         req.failOnChange = true;
         break;
       default:
@@ -193,11 +177,6 @@ export function parseDiffArgs(argv: readonly string[]): DiffRequest | 'help' {
     throw new UsageError(`give OLD_PATH and NEW_PATH, or PATH --against GIT_REF (got ${req.paths.length} path${req.paths.length === 1 ? '' : 's'}).`);
   }
   return req;
-}
-
-function oneOf<T extends string>(option: string, v: string, allowed: readonly T[]): T {
-  if ((allowed as readonly string[]).includes(v)) return v as T;
-  throw new UsageError(`${option} must be one of ${allowed.join(', ')}, not ${JSON.stringify(v)}.`);
 }
 
 // ---- reading one version ----------------------------------------------------------------------------
@@ -248,14 +227,8 @@ function diskSide(path: string, config: ProjectConfig, io: DiffIo): Side {
   return analyzeSources(path, sources, config);
 }
 
-function readInventory(path: string, config: ProjectConfig, cwd: string): FileModel {
-  const abs = resolve(cwd, path);
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(abs);
-  } catch (e) {
-    throw new InputError(`cannot read the inventory ${path}: ${reason(e)}`);
-  }
+function inventoryModel(path: string, config: ProjectConfig, cwd: string): FileModel {
+  const { abs, bytes } = readInventory(path, cwd);
   return analyzeSources(path, [{ abs, text: decode(bytes).text, isPatch: false }], config, 'inventory').files[0];
 }
 

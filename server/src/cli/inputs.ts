@@ -24,6 +24,32 @@ export interface Input {
 
 export const STDIN_DISPLAY = '<stdin>';
 
+/** Why a file could not be read, in the words the CLI's messages use. */
+export function reason(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  switch (err.code) {
+    case 'ENOENT':
+      return 'no such file or folder';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'it is a folder';
+    default:
+      return err.message ?? String(e);
+  }
+}
+
+/** The --inventory file (a cluster export), read before any output so that an unreadable one is a clean exit 2. */
+export function readInventory(path: string, cwd: string): { abs: string; bytes: Uint8Array } {
+  const abs = resolve(cwd, path);
+  try {
+    return { abs, bytes: readFileSync(abs) };
+  } catch (e) {
+    throw new InputError(`cannot read the inventory ${path}: ${reason(e)}`);
+  }
+}
+
 export interface Collected {
   inputs: Input[];
   /** Folders or entries that could not be read; each was reported through `warn`. */
