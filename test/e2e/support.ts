@@ -2,7 +2,8 @@
 // files; the repository's examples are never touched), the server command a user configures in their
 // editor, the scenario every LSP editor plays on `examples/mistakes/`, and a place for artefacts.
 import { spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import assert from 'node:assert/strict';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureBundle } from '../support/bundle';
@@ -62,6 +63,52 @@ export function dnsRuleProblems(text: string): string[] {
   if (!/protocol:\s*TCP\s*\n\s*port:\s*53/.test(text)) problems.push('no TCP 53');
   if (!/policyTypes:\s*\n\s*- Ingress\s*\n\s*- Egress/.test(text)) problems.push('policyTypes changed');
   return problems;
+}
+
+/**
+ * Writes the scenario for an editor's script beside the copy `ws` (the server command, the file, where
+ * to act and hover, the time limit, and `extra`); returns where the script reads it and writes its result.
+ */
+export function writeScenario(ws: TempCopy, prefix: string, extra: Record<string, unknown> = {}): { config: string; outFile: string } {
+  const config = join(ws.root, '..', `${prefix}-config.json`);
+  const outFile = join(ws.root, '..', `${prefix}-result.json`);
+  writeFileSync(config, JSON.stringify({
+    cmd: serverCommand(),
+    ...extra,
+    file: ws.path(SCENARIO.file),
+    expect_code: SCENARIO.expectCode,
+    action_at: SCENARIO.actionAt,
+    action_title: SCENARIO.actionTitle,
+    hover_at: SCENARIO.hoverAt,
+    limit_ms: LIMIT_MS,
+  }));
+  return { config, outFile };
+}
+
+/**
+ * Reads the result an editor's script wrote to `outFile` and checks the scenario in it: no script error,
+ * exit 0, the finding on line 13, the quick fix offered, the fixed file saved and the finding gone, and a
+ * hover about podSelector. `log` (the editor's output) explains a missing result. Returns the result.
+ */
+export function checkScenario(editor: string, ws: TempCopy, outFile: string, r: RunResult, log: string): Record<string, any> {
+  let result: Record<string, any>;
+  try {
+    result = JSON.parse(readFileSync(outFile, 'utf8'));
+  } catch {
+    assert.fail(`${editor} wrote no result (exit ${r.code}):\n${log.slice(-2000)}`);
+  }
+  assert.deepEqual(result.errors, [], `${editor} scenario: ${JSON.stringify(result, null, 2)}`);
+  assert.equal(r.code, 0);
+
+  assert.ok(result.diagnostics.some((d: any) => d.code === SCENARIO.expectCode && d.line === 13), JSON.stringify(result.diagnostics));
+  assert.ok(result.code_actions.includes(SCENARIO.actionTitle), `offered: ${result.code_actions.join(' | ')}`);
+  const saved = ws.read(SCENARIO.file);
+  assert.deepEqual(dnsRuleProblems(saved), [], saved);
+  assert.ok(!result.diagnostics_after.some((d: any) => d.code === SCENARIO.expectCode));
+
+  assert.match(result.hover ?? '', /podSelector/, `hover text: ${result.hover}`);
+  assert.ok(result.hover.length > 40, `hover text: ${result.hover}`);
+  return result;
 }
 
 export interface RunResult {

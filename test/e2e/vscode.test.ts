@@ -29,16 +29,36 @@ function summary(problems: Problem[]): string {
   return problems.map((p) => `${p.file}:${p.line}:${p.col} ${p.code} ${p.message.slice(0, 60)}`).join('\n');
 }
 
+interface Session {
+  wb: Workbench;
+  ws: TempCopy;
+  artifacts: string;
+  /** When the window was asked for. */
+  t0: number;
+}
+
+/**
+ * Opens a copy of `examples/<rel>` (named `name`) in a new window, opens `file` in it and waits for the
+ * server; runs `body`, then closes the window. The copies are removed after the last test.
+ */
+async function withWorkbench(rel: string, name: string, file: string, body: (s: Session) => Promise<void>): Promise<void> {
+  const ws = copyExamples(rel, name);
+  copies.push(ws);
+  const artifacts = ensureArtifacts();
+  const t0 = Date.now();
+  const wb = await cs.open(ws.root);
+  try {
+    await wb.openFile(file);
+    await serverReady(wb);
+    await body({ wb, ws, artifacts, t0 });
+  } finally {
+    await wb.close();
+  }
+}
+
 describe('VS Code (code-server) with tenant-policy.vsix', () => {
   test('examples/mistakes: Problems panel, hover, the DNS egress quick fix by keyboard, saved to disk', async (t) => {
-    const ws = copyExamples('mistakes', 'mistakes');
-    copies.push(ws);
-    const artifacts = ensureArtifacts();
-    const t0 = Date.now();
-    const wb = await cs.open(ws.root);
-    try {
-      await wb.openFile(SCENARIO.file);
-      await serverReady(wb);
+    await withWorkbench('mistakes', 'mistakes', SCENARIO.file, async ({ wb, ws, artifacts, t0 }) => {
       t.diagnostic(`workbench and server ready: ${Date.now() - t0} ms (code-server: ${JSON.stringify(cs.timings)})`);
 
       // The Problems panel lists the workspace's findings, from files that are not open too.
@@ -113,21 +133,12 @@ describe('VS Code (code-server) with tenant-policy.vsix', () => {
       });
       assert.ok(!after.some((p) => p.file === SCENARIO.file), summary(after));
       t.diagnostic(`whole scenario: ${Date.now() - t0} ms`);
-    } finally {
-      await wb.close();
-    }
+    });
   });
 
   test('examples/: the preview matrix follows an edit of a policy', async (t) => {
-    const ws = copyExamples('', 'examples');
-    copies.push(ws);
-    const artifacts = ensureArtifacts();
-    const t0 = Date.now();
-    const wb = await cs.open(ws.root);
-    try {
-      const file = 'policies/solar/database.yaml';
-      await wb.openFile(file);
-      await serverReady(wb);
+    const file = 'policies/solar/database.yaml';
+    await withWorkbench('', 'examples', file, async ({ wb, ws, artifacts, t0 }) => {
       await wb.command('Tenant Policy: Open Preview');
       const frame = await wb.webviewFrame('#grid');
       await frame.locator('#tab-matrix').click();
@@ -150,8 +161,6 @@ describe('VS Code (code-server) with tenant-policy.vsix', () => {
       t.diagnostic(`matrix cell updated ${Date.now() - tEdit} ms after the edit`);
       assert.match(ws.read(file), /- solar-backend/, 'the edit is not saved: the panel follows the open document');
       await wb.screenshot(join(artifacts, 'vscode-preview.png'));
-    } finally {
-      await wb.close();
-    }
+    });
   });
 });

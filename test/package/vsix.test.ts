@@ -3,7 +3,7 @@
 // node_modules above it, so the server and the client only work if everything they need is bundled.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { EventEmitter } from 'node:events';
 import { tmpdir } from 'node:os';
@@ -20,6 +20,7 @@ import {
 import { SETTINGS } from '../../server/src/settings';
 import { isBuiltin, requiredModules } from './bundle-imports';
 import { createFakeVscode, type FakeStatusBarItem, type FakeVscode } from './fake-vscode';
+import { ensureVsix } from './vsix';
 import { listZip, readZipEntry } from './zip';
 
 // The real module objects, not ES namespace copies: the tests patch members the bundle calls.
@@ -27,14 +28,7 @@ const childProcess: typeof import('node:child_process') = require('node:child_pr
 const loader: { _load(request: string, parent: unknown, isMain: boolean): unknown } = require('node:module');
 
 const root = join(__dirname, '..', '..');
-const vsixPath = join(root, 'tenant-policy.vsix');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-
-/** Everything the package is made from; the .vsix is rebuilt when any of it is newer. */
-const INPUTS = [
-  'package.json', 'esbuild.mjs', 'build.config.mjs', '.vscodeignore', 'README.md', 'CHANGELOG.md', 'LICENSE',
-  'client/src', 'client/webview', 'server/src', 'schemas', 'docs/rules', 'images',
-];
 
 /** Folders shipped whole by the allow-list in .vscodeignore. */
 const SHIPPED_TREES = ['schemas/config', 'docs/rules'];
@@ -43,16 +37,6 @@ function walk(path: string): string[] {
   if (!existsSync(path)) return [];
   if (!statSync(path).isDirectory()) return [path];
   return readdirSync(path).flatMap((name) => walk(join(path, name)));
-}
-
-function newestInput(): number {
-  return Math.max(...INPUTS.flatMap((p) => walk(join(root, p))).map((f) => statSync(f).mtimeMs));
-}
-
-function ensureVsix(): void {
-  if (existsSync(vsixPath) && statSync(vsixPath).mtimeMs > newestInput()) return;
-  const r = spawnSync('npm', ['run', 'package'], { cwd: root, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`npm run package failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
 }
 
 /** The .vsix entries the allow-list should produce. vsce renames the readme, changelog and licence. */
@@ -70,8 +54,7 @@ let unpacked: string;
 let extensionDir: string;
 
 before(() => {
-  ensureVsix();
-  zip = readFileSync(vsixPath);
+  zip = readFileSync(ensureVsix());
   unpacked = mkdtempSync(join(tmpdir(), 'tenant-policy-vsix-'));
   for (const entry of listZip(zip)) {
     if (entry.name.endsWith('/')) continue;
@@ -312,21 +295,29 @@ describe('the packaged client, activated in a fake VS Code', () => {
   });
 });
 
-describe('the packaged client with a server that dies at once', () => {
-  let h: Harness;
-  let dir: string;
-
+/**
+ * For the enclosing describe: before it, loads the client against a `server.js` of `source` in a
+ * temporary folder and hands over the harness; after it, closes the client and removes the folder.
+ */
+function withFakeServer(name: string, source: string, loaded: (h: Harness) => void): void {
+  let h: Harness | undefined;
+  let dir: string | undefined;
   before(() => {
-    dir = mkdtempSync(join(tmpdir(), 'tenant-policy-dying-'));
-    const dying = join(dir, 'server.js');
-    writeFileSync(dying, 'process.exit(3);\n');
-    h = loadClient(dying);
+    dir = mkdtempSync(join(tmpdir(), `tenant-policy-${name}-`));
+    const server = join(dir, 'server.js');
+    writeFileSync(server, source);
+    h = loadClient(server);
+    loaded(h);
   });
-
   after(async () => {
     await h?.close();
-    rmSync(dir, { recursive: true, force: true });
+    if (dir) rmSync(dir, { recursive: true, force: true });
   });
+}
+
+describe('the packaged client with a server that dies at once', () => {
+  let h: Harness;
+  withFakeServer('dying', 'process.exit(3);\n', (loaded) => (h = loaded));
 
   const failedStart = /couldn't create connection to server/;
   const outputText = () => h.fake.outputChannels.flatMap((c) => c.lines).join('\n');
@@ -354,19 +345,7 @@ describe('the packaged client with a server that dies at once', () => {
 
 describe('the packaged client with a server that never answers initialize', () => {
   let h: Harness;
-  let dir: string;
-
-  before(() => {
-    dir = mkdtempSync(join(tmpdir(), 'tenant-policy-stuck-'));
-    const stuck = join(dir, 'server.js');
-    writeFileSync(stuck, 'process.stdin.resume();\n');
-    h = loadClient(stuck);
-  });
-
-  after(async () => {
-    await h?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  withFakeServer('stuck', 'process.stdin.resume();\n', (loaded) => (h = loaded));
 
   test('activate returns at once and the status says the server is starting', async () => {
     const forked = h.nextServer();

@@ -8,11 +8,17 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import assert from 'node:assert/strict';
 import { build } from 'esbuild';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { previewHtml } from '../../client/src/preview/html';
+import type { PreviewResult } from '../../server/src/protocol';
 
 export const CHROMIUM = '/usr/bin/chromium';
+/** The 600-namespace workspace of the shared benchmarks; the tests on it are skipped, and say so, without it. */
+export const BENCH = '/work/shared/bench/workspace-600ns';
+/** A name that would run script if the webview ever wrote data as HTML. */
+export const HOSTILE = '<img src=x onerror=alert(1)>';
 export const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
 
 export interface Harness {
@@ -124,11 +130,39 @@ export function postedCount(page: Page): Promise<number> {
   return page.evaluate(() => (window as unknown as { __posted: unknown[] }).__posted.length);
 }
 
-/** Sends a message from the "host" and waits for the grid (or the policy view) to show that stamp. */
+/** Posts a message to the webview as the host would; it does not wait for what the webview does with it. */
 export async function sendData(page: Page, message: unknown): Promise<void> {
   await page.evaluate((m) => window.postMessage(m, '*'), message);
 }
 
+/** Resolves when the grid has been drawn from the result with this stamp. */
+export async function waitStamp(page: Page, stamp: number): Promise<void> {
+  await page.waitForFunction((s) => document.getElementById('grid')?.dataset.stamp === String(s), stamp, { polling: 'raf' });
+}
+
+/** Sends a result, switches to the matrix and resolves when the grid shows it. */
+export async function showMatrix(page: Page, result: PreviewResult, uri = 'file:///x.yaml'): Promise<void> {
+  await sendData(page, { type: 'data', uri, result });
+  await page.click('#tab-matrix');
+  await waitStamp(page, result.stamp);
+}
+
+/** The matrix cell of a row and a column, by their labels. */
+export function cell(page: Page, row: string, col: string): Locator {
+  return page.locator(`.cell[data-row="${row}"][data-col="${col}"]`);
+}
+
 export async function cspViolations(page: Page): Promise<string[]> {
   return page.evaluate(() => (window as unknown as { __csp: string[] }).__csp);
+}
+
+/** Opens a page, runs `body` on it, checks that nothing violated the CSP meanwhile, and closes the page. */
+export async function withPage(h: Harness, options: Parameters<Harness['open']>[0], body: (page: Page) => Promise<void>): Promise<void> {
+  const page = await h.open(options);
+  try {
+    await body(page);
+    assert.deepEqual(await cspViolations(page), [], 'CSP violations');
+  } finally {
+    await page.close();
+  }
 }

@@ -6,16 +6,13 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
 import type { PreviewResult } from '../../server/src/protocol';
 import { loadData, type WorkspaceData } from './data';
-import { cspViolations, postedCount, sendData, startHarness, waitPosted, type Harness } from './harness';
+import { BENCH, cell, HOSTILE, postedCount, sendData, showMatrix, startHarness, waitPosted, waitStamp, withPage, type Harness } from './harness';
 
 const root = join(__dirname, '..', '..');
 const EXAMPLES = join(root, 'examples');
-const BENCH = '/work/shared/bench/workspace-600ns';
 const ARTIFACTS = join(root, 'test-artifacts');
-const HOSTILE = '<img src=x onerror=alert(1)>';
 
 let h: Harness;
 let data: WorkspaceData;
@@ -28,24 +25,9 @@ after(async () => {
   await h?.close();
 });
 
-async function showMatrix(page: Page, result: PreviewResult, uri = 'file:///x.yaml'): Promise<void> {
-  await sendData(page, { type: 'data', uri, result });
-  await page.click('#tab-matrix');
-  await page.waitForFunction((stamp) => document.getElementById('grid')?.dataset.stamp === String(stamp), result.stamp, { polling: 'raf' });
-}
-
-function cell(page: Page, row: string, col: string) {
-  return page.locator(`.cell[data-row="${row}"][data-col="${col}"]`);
-}
-
-async function assertNoCsp(page: Page): Promise<void> {
-  assert.deepEqual(await cspViolations(page), []);
-}
-
 describe('the preview webview on examples/', () => {
   test('a policy: what it selects, each rule with its namespaces by tenant, workloads and ports; a click reveals the rule', async () => {
-    const page = await h.open();
-    try {
+    await withPage(h, undefined, async (page) => {
       const policyId = data.ws.model.networkPolicies.find((p) => p.id === HYDRO_APP)?.id;
       assert.ok(policyId, `examples/ declares ${HYDRO_APP}: ${data.ws.model.networkPolicies.map((p) => p.id).join(', ')}`);
       const result = data.result(policyId);
@@ -67,15 +49,11 @@ describe('the preview webview on examples/', () => {
       const rule = result.policy!.rules.find((r) => r.direction === 'ingress' && r.index === 0)!;
       assert.deepEqual(reveal.location, rule.location);
       assert.match(String((reveal.location as { uri: string }).uri), /examples\/policies\/hydro\/app\.yaml$/);
-      await assertNoCsp(page);
-    } finally {
-      await page.close();
-    }
+    });
   });
 
   test('the matrix: every namespace, grouped by tenant, each cell with a symbol, a label and the ports', async () => {
-    const page = await h.open();
-    try {
+    await withPage(h, undefined, async (page) => {
       const result = data.result();
       const m = result.matrix!;
       await showMatrix(page, result);
@@ -111,15 +89,11 @@ describe('the preview webview on examples/', () => {
       assert.match((await cell(page, 'hydro', 'hydro').getAttribute('aria-label'))!, /namespace pairs connected/);
       await page.locator('.row-head.tenant', { hasText: 'solar' }).click();
       assert.equal(await page.locator('.row-head.ns').count(), 3, 'solar opens into its three namespaces');
-      await assertNoCsp(page);
-    } finally {
-      await page.close();
-    }
+    });
   });
 
   test('clicking a cell asks the host to explain it, shows the walkthrough, and its links reveal the rules', async () => {
-    const page = await h.open();
-    try {
+    await withPage(h, undefined, async (page) => {
       await showMatrix(page, data.result());
       const before = await postedCount(page);
       await cell(page, 'hydro-app', 'hydro-data').click();
@@ -139,15 +113,11 @@ describe('the preview webview on examples/', () => {
       await links.first().click();
       const reveal = await waitPosted(page, 'reveal', n);
       assert.match(String((reveal.location as { uri: string }).uri), /^file:\/\/.*examples\/.*\.yaml$/);
-      await assertNoCsp(page);
-    } finally {
-      await page.close();
-    }
+    });
   });
 
   test('the keyboard moves through the grid and Enter explains the active cell', async () => {
-    const page = await h.open();
-    try {
+    await withPage(h, undefined, async (page) => {
       await showMatrix(page, data.result());
       await page.focus('#grid');
       await page.waitForFunction(() => document.getElementById('grid')!.getAttribute('aria-activedescendant') === 'cell-0-0', null, { polling: 'raf' });
@@ -168,15 +138,11 @@ describe('the preview webview on examples/', () => {
       await page.keyboard.press('ArrowUp');
       await page.keyboard.press('End');
       assert.match((await page.locator('#grid').getAttribute('aria-activedescendant'))!, /^cell-0-\d+$/);
-      await assertNoCsp(page);
-    } finally {
-      await page.close();
-    }
+    });
   });
 
   test('filters by tenant or namespace and by port; exports what is shown as CSV, Markdown and SVG', async () => {
-    const page = await h.open();
-    try {
+    await withPage(h, undefined, async (page) => {
       await showMatrix(page, data.result());
       await page.fill('#filter', 'solar');
       assert.deepEqual(await page.locator('.row-head.ns').allTextContents(), ['solar-backend', 'solar-db', 'solar-frontend']);
@@ -208,15 +174,11 @@ describe('the preview webview on examples/', () => {
       const svg = String((await waitPosted(page, 'export', n)).content);
       assert.match(svg, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
       assert.match(svg, /hydro-app → hydro-data: TCP\/5432/);
-      await assertNoCsp(page);
-    } finally {
-      await page.close();
-    }
+    });
   });
 
   test('an update keeps scroll, selection and filters; the state survives a reload', async () => {
-    const page = await h.open({ height: 420 });
-    try {
+    await withPage(h, { height: 420 }, async (page) => {
       const result = data.result();
       await showMatrix(page, result);
       await page.fill('#filter', 'a');
@@ -230,7 +192,7 @@ describe('the preview webview on examples/', () => {
           .observe(grid, { childList: true, subtree: true });
       });
       await sendData(page, { type: 'data', uri: 'file:///x.yaml', result: { ...result, stamp: 2 } });
-      await page.waitForFunction(() => document.getElementById('grid')?.dataset.stamp === '2', null, { polling: 'raf' });
+      await waitStamp(page, 2);
       assert.equal(await page.evaluate(() => (window as unknown as { __emptied?: boolean }).__emptied ?? false), false);
       assert.equal(await page.inputValue('#filter'), 'a');
       assert.equal(await page.evaluate(() => document.getElementById('grid')!.scrollTop), 60);
@@ -244,15 +206,11 @@ describe('the preview webview on examples/', () => {
       assert.equal(await page.inputValue('#filter'), 'a');
       assert.equal(await page.evaluate(() => document.getElementById('grid')!.scrollTop), 60);
       assert.equal(await page.locator('.cell.selected').count(), 1);
-      await assertNoCsp(page);
-    } finally {
-      await page.close();
-    }
+    });
   });
 
   test('hostile names from the workspace show as text and run nothing', async () => {
-    const page = await h.open();
-    try {
+    await withPage(h, undefined, async (page) => {
       const result: PreviewResult = {
         stamp: 9,
         scope: HOSTILE,
@@ -292,19 +250,15 @@ describe('the preview webview on examples/', () => {
       // Garbage messages are ignored.
       await sendData(page, null);
       await sendData(page, { type: 'data', result: { stamp: 10, matrix: { namespaces: [], tenants: [], cells: [{ src: 5, dst: -1 }] } } });
-      await page.waitForFunction(() => document.getElementById('grid')?.dataset.stamp === '10', null, { polling: 'raf' });
+      await waitStamp(page, 10);
       assert.match(await page.locator('#grid').innerText(), /No namespaces/);
-      await assertNoCsp(page);
-    } finally {
-      await page.close();
-    }
+    });
   });
 
   test('screenshots in the dark and light themes', async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     for (const theme of ['dark', 'light'] as const) {
-      const page = await h.open({ theme, width: 1000, height: 720 });
-      try {
+      await withPage(h, { theme, width: 1000, height: 720 }, async (page) => {
         await showMatrix(page, data.result());
         await cell(page, 'hydro-app', 'hydro-data').click();
         await sendData(page, { type: 'explain', request: { from: 'hydro-app', to: 'hydro-data' }, result: data.explain('hydro-app', 'hydro-data') });
@@ -318,10 +272,7 @@ describe('the preview webview on examples/', () => {
           mkdirSync(join(root, 'docs', 'images'), { recursive: true });
           copyFileSync(file, doc);
         }
-        await assertNoCsp(page);
-      } finally {
-        await page.close();
-      }
+      });
     }
   });
 });
@@ -332,8 +283,7 @@ describe('the preview webview on the 600-namespace bench workspace', { skip: !ex
     const result = big.result();
     const n = result.matrix!.namespaces.length;
     assert.ok(n >= 600, `${n} namespaces`);
-    const page = await h.open({ width: 1280, height: 900 });
-    try {
+    await withPage(h, { width: 1280, height: 900 }, async (page) => {
       const firstPaint = await page.evaluate(async (result) => {
         const t0 = performance.now();
         window.postMessage({ type: 'data', uri: 'file:///big.yaml', result }, '*');
@@ -366,9 +316,6 @@ describe('the preview webview on the 600-namespace bench workspace', { skip: !ex
       const mid = await page.locator('.row-head.ns').first().textContent();
       assert.ok(mid && mid.length > 0);
       console.log(`# webview 600 ns: first paint ${firstPaint.toFixed(0)} ms (${tenantRows} tenant rows), expand all ${expandMs.toFixed(0)} ms (${rows} × ${rows}, ${rendered} cells rendered), scroll to the middle ${scrollMs.toFixed(0)} ms`);
-      await assertNoCsp(page);
-    } finally {
-      await page.close();
-    }
+    });
   });
 });

@@ -11,11 +11,9 @@ import type { PreviewResult } from '../../server/src/protocol';
 import { exportBytes, pngSize } from '../../client/src/preview/export-file';
 import { MAX_PNG_SIDE } from '../../client/webview/raster';
 import { loadData, type WorkspaceData } from './data';
-import { cspViolations, postedCount, sendData, startHarness, waitPosted, type Harness, type Posted } from './harness';
+import { BENCH, HOSTILE, postedCount, showMatrix, startHarness, waitPosted, withPage, type Harness, type Posted } from './harness';
 
 const root = join(__dirname, '..', '..');
-const BENCH = '/work/shared/bench/workspace-600ns';
-const HOSTILE = '<img src=x onerror=alert(1)>';
 
 let h: Harness;
 let data: WorkspaceData;
@@ -26,12 +24,6 @@ before(async () => {
 after(async () => {
   await h?.close();
 });
-
-async function showMatrix(page: Page, result: PreviewResult): Promise<void> {
-  await sendData(page, { type: 'data', uri: 'file:///x.yaml', result });
-  await page.click('#tab-matrix');
-  await page.waitForFunction((stamp) => document.getElementById('grid')?.dataset.stamp === String(stamp), result.stamp, { polling: 'raf' });
-}
 
 async function exportPng(page: Page): Promise<{ message: Posted; bytes: Uint8Array; ms: number }> {
   const n = await postedCount(page);
@@ -71,8 +63,7 @@ function countColours(page: Page, base64: string): Promise<{ width: number; heig
 
 describe('PNG export of the matrix', () => {
   test('examples/: a PNG of the SVG export at twice its size, with the cells drawn, and no CSP violation', async () => {
-    const page = await h.open();
-    try {
+    await withPage(h, undefined, async (page) => {
       await showMatrix(page, data.result());
       // The SVG export first: the PNG must be the same picture.
       const n = await postedCount(page);
@@ -95,15 +86,11 @@ describe('PNG export of the matrix', () => {
       // A second export works the same (nothing left busy).
       const again = await exportPng(page);
       assert.deepEqual(pngSize(again.bytes), size);
-      assert.deepEqual(await cspViolations(page), []);
-    } finally {
-      await page.close();
-    }
+    });
   });
 
   test('hostile names go into the PNG as text: no script runs, no CSP violation', async () => {
-    const page = await h.open();
-    try {
+    await withPage(h, undefined, async (page) => {
       const result: PreviewResult = {
         stamp: 5, scope: 'x', state: 'ready',
         matrix: {
@@ -118,10 +105,7 @@ describe('PNG export of the matrix', () => {
       const colours = await countColours(page, String(message.content));
       assert.ok(colours.red > 0, 'the cross-tenant cell has its red border');
       assert.equal(await page.evaluate(() => (window as unknown as { __pwned: number }).__pwned), 0);
-      assert.deepEqual(await cspViolations(page), []);
-    } finally {
-      await page.close();
-    }
+    });
   });
 });
 
@@ -129,8 +113,7 @@ describe('PNG export on the 600-namespace bench workspace', { skip: !existsSync(
   test('the PNG is capped at the maximum side and the panel says it was scaled down', async () => {
     const big = await loadData(BENCH);
     const result = big.result();
-    const page = await h.open({ width: 1280, height: 900 });
-    try {
+    await withPage(h, { width: 1280, height: 900 }, async (page) => {
       await showMatrix(page, result);
       const { message, bytes, ms } = await exportPng(page);
       const size = pngSize(bytes)!;
@@ -140,9 +123,6 @@ describe('PNG export on the 600-namespace bench workspace', { skip: !existsSync(
       assert.match(String(message.note), /scaled down to \d+ × \d+ px .*Export SVG for full resolution/);
       assert.equal(await page.locator('#export-status').innerText(), message.note, 'the panel shows the note');
       console.log(`# png export ${result.matrix!.namespaces.length} ns: ${size.width} × ${size.height} px, ${(bytes.length / 1e6).toFixed(1)} MB, ${ms} ms`);
-      assert.deepEqual(await cspViolations(page), []);
-    } finally {
-      await page.close();
-    }
+    });
   });
 });

@@ -12,7 +12,7 @@ import type { Page } from 'playwright-core';
 import { ExplainRequest, type ExplainResult } from '../../server/src/protocol';
 import { TestClient, rangeOf, repoRoot } from '../lsp/client';
 import { ModelWatch } from '../lsp/model-watch';
-import { cspViolations, postedCount, sendData, startHarness, waitPosted, type Harness } from './harness';
+import { cell as cellOf, cspViolations, postedCount, sendData, startHarness, waitPosted, waitStamp, type Harness } from './harness';
 
 const EXAMPLES = join(repoRoot, 'examples');
 const REL = 'policies/solar/database.yaml';
@@ -36,10 +36,7 @@ describe('the preview webview with the language server', () => {
     await client?.shutdown();
   });
 
-  async function show(stamp: number): Promise<void> {
-    await page.waitForFunction((s) => document.getElementById('grid')?.dataset.stamp === String(s), stamp, { polling: 'raf' });
-  }
-  const cell = (row: string, col: string) => page.locator(`.cell[data-row="${row}"][data-col="${col}"]`);
+  const cell = (row: string, col: string) => cellOf(page, row, col);
 
   test('shows the policy under the cursor and the matrix the server computed; a cell explains through the server', async () => {
     const position = rangeOf(text, 'app: api').start;
@@ -49,7 +46,7 @@ describe('the preview webview with the language server', () => {
     assert.match(await page.locator('#policy-view h2').innerText(), /NetworkPolicy solar-db\/postgres/);
     assert.match(await page.locator('#policy-view').innerText(), /solar-backend/);
     await page.click('#tab-matrix');
-    await show(result.stamp);
+    await waitStamp(page, result.stamp);
     const m = result.matrix!;
     assert.equal(await page.locator('.cell:not(.agg):not(.none)').count(), m.cells.length);
     const label = (await cell('solar-backend', 'solar-db').getAttribute('aria-label'))!;
@@ -86,7 +83,7 @@ describe('the preview webview with the language server', () => {
     const after = await models.previewAfter(before.stamp, { uri, position });
     const serverMs = performance.now() - t0;
     await sendData(page, { type: 'data', uri, result: after });
-    await show(after.stamp);
+    await waitStamp(page, after.stamp);
     const renderedMs = performance.now() - t0;
     const label = (await cell('solar-backend', 'solar-db').getAttribute('aria-label'))!;
     assert.equal(label, 'solar-backend → solar-db: no connection');

@@ -31,5 +31,4 @@ export type WebviewMessage =
   | { type: 'reveal'; location: PreviewLocation }
   | { type: 'export'; format: 'csv' | 'md' | 'svg'; content: string }
   /** `content` is the PNG in base64; `note` says when a big matrix was scaled down to fit. */
-  | { type: 'export'; format: 'png'; content: string; width: number; height: number; note?: string }
-  | { type: 'state'; state: WebviewState };
+  | { type: 'export'; format: 'png'; content: string; width: number; height: number; note?: string };

@@ -3,43 +3,21 @@
 // One code-server serves every VS Code test of a run; each test opens its own temporary folder in a new
 // page. Everything waits on DOM states (a row in the Problems panel, a hover widget, a focused menu row)
 // or on the file on disk; the time limits only turn a hang into a failure.
-import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
-import { LIMIT_MS, ROOT } from '../support';
+import { ensureVsix } from '../../package/vsix';
+import { LIMIT_MS } from '../support';
 
 const execFileP = promisify(execFile);
 
 /** Where scripts/e2e-setup.sh installs it ($CODE_SERVER_DIR, default /tmp/cs), unless $CODE_SERVER names it. */
 export const CODE_SERVER = process.env.CODE_SERVER ?? join(process.env.CODE_SERVER_DIR ?? '/tmp/cs', 'node_modules', '.bin', 'code-server');
 export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-export const VSIX = join(ROOT, 'tenant-policy.vsix');
-
-/** What the package is made of: the .vsix is rebuilt when any of it is newer (as test/package does). */
-const VSIX_INPUTS = [
-  'package.json', 'esbuild.mjs', 'build.config.mjs', '.vscodeignore', 'README.md', 'CHANGELOG.md', 'LICENSE',
-  'client/src', 'client/webview', 'server/src', 'schemas', 'docs/rules', 'images',
-];
-
-function newest(p: string): number {
-  if (!existsSync(p)) return 0;
-  const st = statSync(p);
-  if (!st.isDirectory()) return st.mtimeMs;
-  return Math.max(st.mtimeMs, ...readdirSync(p).map((n) => newest(join(p, n))));
-}
-
-/** `npm run package` unless tenant-policy.vsix is newer than its inputs. */
-export function ensureVsix(): string {
-  const inputs = Math.max(...VSIX_INPUTS.map((p) => newest(join(ROOT, p))));
-  if (existsSync(VSIX) && statSync(VSIX).mtimeMs > inputs) return VSIX;
-  const r = spawnSync('npm', ['run', 'package'], { cwd: ROOT, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`npm run package failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
-  return VSIX;
-}
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
